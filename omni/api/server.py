@@ -1,0 +1,42 @@
+"""Running the API server process (`omni _api`, started by the supervisor)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from functools import partial
+
+from sanic import Sanic
+from sanic.worker.loader import AppLoader
+
+from omni.api.app import ApiRuntime, create_app
+from omni.config import Settings
+from omni.host import endpoints
+from omni.paths import Paths
+
+
+def runtime_for(settings: Settings, paths: Paths) -> ApiRuntime:
+    return ApiRuntime(
+        database_url=endpoints.database_url(settings, paths),
+        nats_url=endpoints.nats_url(settings, paths),
+        postgres_managed=settings.postgres_managed,
+        nats_managed=settings.nats_is_managed,
+    )
+
+
+def _factory(settings: Settings, paths: Paths) -> Sanic:
+    return create_app(runtime_for(settings, paths))
+
+
+def serve(settings: Settings, paths: Paths) -> None:
+    """Serve until SIGTERM/SIGINT. Output goes to stderr; the supervisor writes it into the api log."""
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    options = {"host": settings.api_host, "port": settings.api_port, "access_log": False, "motd": False}
+    if settings.api_workers == 1:
+        app = _factory(settings, paths)
+        app.run(single_process=True, **options)
+        return
+    loader = AppLoader(factory=partial(_factory, settings, paths))
+    app = loader.load()
+    app.prepare(workers=settings.api_workers, **options)
+    Sanic.serve(primary=app, app_loader=loader)

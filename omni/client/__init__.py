@@ -1,0 +1,1 @@
+"""Clients of the REST API (the CLI, MCP and tests use them)."""

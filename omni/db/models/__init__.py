@@ -1,0 +1,5 @@
+"""Tortoise models, one module per aggregate."""
+
+from omni.db.models.api_keys import ApiKey
+
+__all__ = ["ApiKey"]

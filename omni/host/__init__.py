@@ -1,0 +1,1 @@
+"""The host runtime: embedded PostgreSQL and NATS, the supervisor, lifecycle commands and doctor checks."""
