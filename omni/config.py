@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import tomli_w
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,14 +26,12 @@ KEY_PREFIX = "omni_sk_"
 
 
 def _env(name: str, *v2_names: str) -> Any:
-    """Accept the field name (config file, flags), OMNI_<NAME> and the v2 names, in that order of preference."""
-    return AliasChoices(name, f"OMNI_{name.upper()}", *v2_names)
+    """OMNI_<NAME>, then the v2 names (environment); the field name itself (config file, flags)."""
+    return AliasChoices(f"OMNI_{name.upper()}", *v2_names, name)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        case_sensitive=False, env_ignore_empty=True, extra="ignore", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(case_sensitive=True, env_ignore_empty=True, extra="ignore", populate_by_name=True)
 
     api_host: str = Field("127.0.0.1", validation_alias=_env("api_host", "API_HOST"))
     api_port: int = Field(8882, ge=1, le=65535, validation_alias=_env("api_port", "API_PORT"))
@@ -144,3 +142,19 @@ def env_overrides(paths: Paths) -> dict[str, tuple[Any, Any]]:
         for key, value in read_file(paths).items()
         if key in effective and effective[key] != value
     }
+
+
+def describe_error(exc: ValidationError) -> str:
+    """A settings error a user can act on: the setting, every name it can be set by, and what is wrong."""
+    by_alias = {}
+    for name, info in Settings.model_fields.items():
+        choices = info.validation_alias.choices if isinstance(info.validation_alias, AliasChoices) else [name]
+        by_alias.update({str(c): (name, [str(c) for c in choices]) for c in choices})
+    lines = []
+    for error in exc.errors():
+        loc = str(error["loc"][0]) if error["loc"] else ""
+        name, names = by_alias.get(loc, (loc, [loc]))
+        env_names = " or ".join(n for n in names if n != name)
+        lines.append(f"{name} (environment {env_names}, or {name} in omni.toml): {error['msg']}, "
+                     f"got {error.get('input')!r}")  # fmt: skip
+    return "; ".join(lines)

@@ -10,19 +10,20 @@ from functools import wraps
 from typing import Any
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from omni import config, paths
-from omni.host import doctor as doctor_mod
-from omni.host import install as install_mod
-from omni.host import lifecycle
+from omni.host.banner import banner
 from omni.host.errors import HostError
 from omni.host.logs import SERVICES, tail
-from omni.host.supervisor import Supervisor, banner
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# The host modules below import the database and server stacks; commands import them when they run, so that
+# `omni --version` and `omni --help` stay instant.
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 STATUS_STYLE = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}
 
@@ -37,8 +38,8 @@ def host_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except HostError as exc:
             err.print(f"[red]error:[/red] {exc}")
             sys.exit(1)
-        except ValueError as exc:  # invalid settings (pydantic) name the setting at fault
-            err.print(f"[red]invalid settings:[/red] {exc}")
+        except ValidationError as exc:
+            err.print(f"[red]invalid setting:[/red] {config.describe_error(exc)}")
             sys.exit(2)
 
     return wrapper
@@ -80,6 +81,8 @@ def install(port: int | None, host: str | None, database_url: str | None, nats_u
     if not non_interactive and sys.stdin.isatty() and port is None and not where.config_file.exists():
         port = click.prompt("API port", default=8882, type=click.IntRange(1, 65535))
     values = {"api_port": port, "api_host": host, "database_url": database_url, "nats_url": nats_url}
+    from omni.host import install as install_mod
+
     with err.status("Installing omni…"):
         result = install_mod.install(where, values)
     settings = result.settings
@@ -101,6 +104,8 @@ def install(port: int | None, host: str | None, database_url: str | None, nats_u
 @host_errors
 def start(port: int | None, host: str | None) -> None:
     """Start the server in the background and wait until it is healthy (a no-op if it is running)."""
+    from omni.host import lifecycle
+
     settings = _settings(port, host)
     where = paths.resolve()
     with err.status("Starting omni…"):
@@ -117,6 +122,8 @@ def start(port: int | None, host: str | None) -> None:
 @host_errors
 def stop() -> None:
     """Stop the server and everything it started (idempotent)."""
+    from omni.host import lifecycle
+
     with err.status("Stopping omni…"):
         result = lifecycle.stop(paths.resolve())
     out.print("omni stopped" if result.was_running else "omni is not running")
@@ -141,6 +148,8 @@ def restart(ctx: click.Context, port: int | None, host: str | None) -> None:
 @host_errors
 def serve(port: int | None, host: str | None, daemon: bool) -> None:
     """Run the server in the foreground (for systemd and containers); Ctrl-C stops it cleanly."""
+    from omni.host.supervisor import Supervisor
+
     code = Supervisor(_settings(port, host), paths.resolve(), console=not daemon).run()
     sys.exit(code)
 
@@ -159,6 +168,8 @@ def api_process() -> None:
 @host_errors
 def status(as_json: bool) -> None:
     """Where omni keeps its files, the API URL, auth, health and each service."""
+    from omni.host import lifecycle
+
     data = lifecycle.status(_settings(), paths.resolve())
     if as_json or not sys.stdout.isatty():
         click.echo(json.dumps(data, indent=2))
@@ -235,6 +246,8 @@ class _Tail:
 @host_errors
 def doctor(fix: bool, as_json: bool) -> None:
     """Check paths, config, ports, PostgreSQL, NATS, processes, keys, versions and disk."""
+    from omni.host import doctor as doctor_mod
+
     checks = doctor_mod.run(_settings(), paths.resolve(), fix=fix)
     if as_json or not sys.stdout.isatty():
         click.echo(json.dumps({"ok": not doctor_mod.failed(checks), "checks": [c.as_dict() for c in checks]},

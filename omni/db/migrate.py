@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncpg
 from aerich import Command
 from tortoise import Tortoise
 
+from omni.db import keys
 from omni.db.config import migrations_dir, tortoise_config
+
+MIGRATION_LOCK = 7_315_551  # pg advisory lock id: one node migrates at a time
 
 
 async def upgrade(dsn: str) -> list[str]:
@@ -30,3 +34,22 @@ async def pending(dsn: str) -> list[str]:
         return [m for m in shipped if m not in applied]
     finally:
         await Tortoise.close_connections()
+
+
+async def prepare(db_url: str, override_key: str | None) -> tuple[list[str], str | None]:
+    """Apply migrations and create the primary key, under an advisory lock so several nodes never race.
+
+    Returns (migrations applied, the primary key if it was generated just now).
+    """
+    conn = await asyncpg.connect(db_url)
+    try:
+        await conn.execute("select pg_advisory_lock($1)", MIGRATION_LOCK)
+        applied = await upgrade(db_url)
+        await Tortoise.init(config=tortoise_config(db_url, pool_max=1))
+        try:
+            new_key = await keys.ensure_primary(override_key)
+        finally:
+            await Tortoise.close_connections()
+        return applied, new_key
+    finally:
+        await conn.close()

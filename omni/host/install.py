@@ -15,9 +15,10 @@ from omni.client import config as cli_config
 from omni.config import Settings
 from omni.config import load as load_settings
 from omni.config import write_file as write_config_file
+from omni.db import migrate
 from omni.host import endpoints, nats, postgres, procs, secrets
 from omni.host.errors import HostError, PortInUse
-from omni.host.supervisor import _migrate_and_seed, lock_held
+from omni.host.supervisor import lock_held
 from omni.paths import Paths, is_root
 
 
@@ -41,8 +42,8 @@ def make_dirs(paths: Paths, result: InstallResult | None = None) -> None:
 
 
 def install(paths: Paths, file_values: dict[str, Any]) -> InstallResult:
-    make_dirs(paths)
     result = InstallResult(settings=load_settings(paths))
+    make_dirs(paths, result)
     if write_config_file(paths, file_values) or not paths.config_file.exists():
         result.created.append(str(paths.config_file))
     settings = result.settings = load_settings(paths)
@@ -61,7 +62,7 @@ def install(paths: Paths, file_values: dict[str, Any]) -> InstallResult:
         if settings.postgres_managed:
             pg = _start_postgres(paths, settings, creds, result)
         db_url = endpoints.database_url(settings, paths)
-        _, result.new_key = asyncio.run(_migrate_and_seed(db_url, settings.api_key))
+        _, result.new_key = asyncio.run(migrate.prepare(db_url, settings.api_key))
     finally:
         if pg is not None:
             pg.send_signal(signal.SIGINT)

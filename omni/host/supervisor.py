@@ -17,13 +17,11 @@ import threading
 import time
 from typing import IO, Any
 
-import asyncpg
-
 from omni import __version__
 from omni.config import Settings
-from omni.db import keys, migrate
-from omni.db.config import tortoise_config
+from omni.db import migrate
 from omni.host import endpoints, logs, nats, postgres, procs, secrets, services
+from omni.host.banner import banner
 from omni.host.errors import AlreadyRunning, HostError
 from omni.host.services import Service
 from omni.paths import Paths
@@ -31,7 +29,6 @@ from omni.paths import Paths
 STOP_TIMEOUT = 15.0
 BACKOFF_START, BACKOFF_MAX, STABLE_AFTER = 0.5, 30.0, 30.0
 API_PROBE_EVERY, API_PROBE_FAILURES = 10.0, 3
-MIGRATION_LOCK = 7_315_551  # pg advisory lock id: one node migrates at a time
 
 
 def acquire_lock(paths: Paths) -> IO[str]:
@@ -118,7 +115,7 @@ class Supervisor:
         nats_url = endpoints.nats_url(self.settings, self.paths)
         asyncio.run(postgres.wait_ready(db_url, timeout=60))
         asyncio.run(nats.wait_ready(nats_url, timeout=60))
-        applied, new_key = asyncio.run(_migrate_and_seed(db_url, self.settings.api_key))
+        applied, new_key = asyncio.run(migrate.prepare(db_url, self.settings.api_key))
         for name in applied:
             self.log.info("applied migration %s", name)
         if new_key:
@@ -263,26 +260,3 @@ def describe_exit(code: int | None) -> str:
     if code < 0:
         return f"killed by {signal.Signals(-code).name}"
     return f"exit code {code}"
-
-
-def banner(key: str, url: str) -> str:
-    line = "─" * 64
-    return (f"\n{line}\n  Omni is running at {url}\n\n  Primary API key (shown once, store it now):\n\n"
-            f"    {key}\n\n  It is stored only as a hash; `omni keys` can create more.\n{line}\n")  # fmt: skip
-
-
-async def _migrate_and_seed(db_url: str, override_key: str | None) -> tuple[list[str], str | None]:
-    conn = await asyncpg.connect(db_url)
-    try:
-        await conn.execute("select pg_advisory_lock($1)", MIGRATION_LOCK)
-        applied = await migrate.upgrade(db_url)
-        from tortoise import Tortoise
-
-        await Tortoise.init(config=tortoise_config(db_url, pool_max=1))
-        try:
-            new_key = await keys.ensure_primary(override_key)
-        finally:
-            await Tortoise.close_connections()
-        return applied, new_key
-    finally:
-        await conn.close()

