@@ -15,8 +15,6 @@ case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${1:-$REPO/dist}"
-mkdir -p "$OUT"
-OUT="$(cd "$OUT" && pwd)"
 if [ -z "${PYTHON:-}" ]; then
     if [ -n "${VIRTUAL_ENV:-}" ] && [ -x "$VIRTUAL_ENV/bin/python" ]; then PYTHON="$VIRTUAL_ENV/bin/python"; else PYTHON=python3; fi
 fi
@@ -30,6 +28,8 @@ VERSION="$("$PYTHON" -c 'import importlib.metadata as m; print(m.version("omni")
 case "$(uname -s)" in Linux) OS=linux ;; *) echo "error: only Linux builds are supported" >&2; exit 1 ;; esac
 ARCH="$(uname -m)"
 NAME="omni-$VERSION-$OS-$ARCH"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
 
 if [ -n "${OMNI_BUILD_WORKDIR:-}" ]; then
     WORK="$OMNI_BUILD_WORKDIR"
@@ -43,8 +43,8 @@ fi
 umask 022
 started=$SECONDS
 echo "building $NAME with $PYTHON"
-# From the work folder: with the repository as the current folder, its stale omni.egg-info would shadow the
-# installed dist-info that copy_metadata("omni") is meant to bundle.
+# From the work folder: with the repository as the current folder, its omni.egg-info (left by `pip install -e`)
+# would shadow the installed dist-info that copy_metadata("omni") is meant to bundle.
 (cd "$WORK" && "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
     --distpath "$OUT" --workpath "$WORK/pyinstaller" "$REPO/packaging/omni.spec")
 

@@ -70,9 +70,10 @@ def _flag_args(port: int | None, host: str | None) -> list[str]:
 @click.option("--database-url", help="Use this PostgreSQL instead of the embedded one.")
 @click.option("--nats-url", help="Use this NATS server or cluster instead of the embedded one.")
 @click.option("--non-interactive", is_flag=True, help="Never prompt (scripts, curl | bash).")
+@click.option("--systemd", is_flag=True, help="Also write /etc/systemd/system/omni.service (root).")
 @host_errors
 def install(port: int | None, host: str | None, database_url: str | None, nats_url: str | None,
-            non_interactive: bool) -> None:  # fmt: skip
+            non_interactive: bool, systemd: bool) -> None:  # fmt: skip
     """Set up the server: folders, database, event bus, schema, the primary API key and the CLI login.
 
     Safe to run again: existing data, passwords and keys are kept.
@@ -88,6 +89,12 @@ def install(port: int | None, host: str | None, database_url: str | None, nats_u
     settings = result.settings
     for item in result.created:
         out.print(f"  [green]created[/green] {item}")
+    if systemd:
+        from omni.host import systemd as systemd_mod
+
+        if systemd_mod.install_unit(where):
+            result.created.append(str(systemd_mod.UNIT_PATH))
+            out.print(f"  [green]created[/green] {systemd_mod.UNIT_PATH} (enable it: systemctl enable --now omni)")
     if not result.created:
         out.print("  nothing to change: already installed")
     out.print(f"  config {where.config_file}\n  data   {where.data}\n  logs   {where.logs}")

@@ -303,3 +303,25 @@ def test_logs_command_shows_service_logs(installed: Home) -> None:
         installed.omni("stop")
     log = json.dumps(installed.json("status"))
     assert "stopped" in log
+
+
+def test_one_supervisor_per_data_dir_and_degraded_health(installed: Home) -> None:
+    installed.omni("start")
+    try:
+        second = installed.omni("serve", check=False, timeout=60)
+        assert second.returncode == 1 and "already running for this data dir" in second.stderr
+        assert installed.health().json()["status"] == "healthy"
+        # a NATS that stops answering makes the API report degraded with 503, then recover
+        nats_proc = psutil.Process(installed.pid("nats"))
+        nats_proc.suspend()
+        try:
+            degraded = installed.health()
+            assert degraded.status_code == 503
+            body = degraded.json()
+            assert body["status"] == "degraded" and body["checks"]["nats"]["status"] == "error"
+            assert body["checks"]["database"]["status"] == "ok"
+        finally:
+            nats_proc.resume()
+        installed.wait_healthy()
+    finally:
+        installed.omni("stop")
