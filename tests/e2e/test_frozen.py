@@ -134,3 +134,40 @@ def test_frozen_binary_installs_starts_and_stops(build: Build, frozen_home: Froz
     _, alive = psutil.wait_procs(tree, timeout=5)
     assert alive == [], alive
     assert home.processes() == []
+
+
+def test_install_sh_installs_the_tarball_and_starts_a_server(build: Build, frozen_home: FrozenHome) -> None:
+    """What `curl | bash` does, from the built tarball: versioned folder + symlink, verified checksum, a server."""
+    tarball = build.out / f"omni-{VERSION}-linux-{platform.machine()}.tar.gz"
+    prefix, bin_dir = frozen_home.root / "opt", frozen_home.root / "bin"
+    run = subprocess.run(
+        ["bash", str(REPO / "install.sh"), "--from", str(tarball), "--prefix", str(prefix), "--bin-dir", str(bin_dir),
+         "--non-interactive"],
+        env=frozen_home.env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Checksum verified" in run.stdout and "omni_sk_" in run.stdout
+    link = bin_dir / "omni"
+    assert link.resolve() == (prefix / "versions" / tarball.name.removesuffix(".tar.gz") / "omni").resolve()
+    assert (prefix / "current").is_symlink()
+    home = FrozenHome(frozen_home.root, frozen_home.api_port, frozen_home.pg_port, frozen_home.nats_port,
+                      binary=link)  # fmt: skip
+    assert home.health().json()["status"] == "healthy"
+    # running it again reuses the unpacked version and changes nothing of the server's data
+    again = subprocess.run(
+        ["bash", str(REPO / "install.sh"), "--cli", "--from", str(tarball), "--prefix", str(prefix),
+         "--bin-dir", str(bin_dir)],
+        env=frozen_home.env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    home.omni("stop")
+    assert home.processes() == []
+
+    corrupt = frozen_home.root / "bad" / tarball.name
+    corrupt.parent.mkdir()
+    corrupt.write_bytes(tarball.read_bytes()[:-100])
+    shutil.copy(build.out / "SHA256SUMS", corrupt.parent / "SHA256SUMS")
+    bad = subprocess.run(["bash", str(REPO / "install.sh"), "--cli", "--from", str(corrupt), "--prefix",
+                          str(prefix), "--bin-dir", str(bin_dir)], env=frozen_home.env, capture_output=True,
+                         text=True, timeout=120, check=False)  # fmt: skip
+    assert bad.returncode == 1 and "checksum mismatch" in bad.stderr
