@@ -214,10 +214,13 @@ def test_taken_port_gives_a_clear_error(installed: Home, which: str, setting: st
 
 
 def test_foreground_serve_stops_cleanly_on_ctrl_c(installed: Home) -> None:
+    log = installed.root / "logs" / "supervisor.log"
+    readies = log.read_text().count("ready at") if log.exists() else 0
     proc = subprocess.Popen([*omni_command(), "serve"], env=installed.env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         installed.wait_healthy()
+        wait_for(lambda: log.read_text().count("ready at") > readies, what="the supervisor to report ready")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         _, err = proc.communicate()
