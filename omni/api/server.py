@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from functools import partial
 
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
@@ -24,8 +23,13 @@ def runtime_for(settings: Settings, paths: Paths) -> ApiRuntime:
     )
 
 
-def _factory(settings: Settings, paths: Paths) -> Sanic:
-    return create_app(runtime_for(settings, paths))
+def _factory() -> Sanic:
+    """Each worker builds its app from its own environment (the supervisor passes every setting that way)."""
+    from omni import config
+    from omni.paths import resolve
+
+    paths = resolve()
+    return create_app(runtime_for(config.load(paths), paths))
 
 
 def serve(settings: Settings, paths: Paths) -> None:
@@ -33,10 +37,10 @@ def serve(settings: Settings, paths: Paths) -> None:
     logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     options = {"host": settings.api_host, "port": settings.api_port, "access_log": False, "motd": False}
     if settings.api_workers == 1:
-        app = _factory(settings, paths)
+        app = _factory()
         app.run(single_process=True, **options)
         return
-    loader = AppLoader(factory=partial(_factory, settings, paths))
+    loader = AppLoader(factory=_factory)
     app = loader.load()
     app.prepare(workers=settings.api_workers, **options)
     Sanic.serve(primary=app, app_loader=loader)

@@ -150,15 +150,28 @@ def terminate(proc: psutil.Process, sig: int = signal.SIGTERM, timeout: float = 
     try:
         proc.send_signal(sig)
         proc.send_signal(signal.SIGCONT)
-        proc.wait(timeout)
-        return True
     except psutil.NoSuchProcess:
         return True
-    except psutil.TimeoutExpired:
-        with contextlib.suppress(psutil.Error):
-            proc.kill()
-            proc.wait(5)
-        return False
+    if wait_gone(proc, timeout):
+        return True
+    with contextlib.suppress(psutil.Error):
+        proc.kill()
+    wait_gone(proc, 5)
+    return False
+
+
+def wait_gone(proc: psutil.Process, timeout: float) -> bool:
+    """Wait until `proc` has exited. A zombie counts as exited: a process that is not our child is reaped by
+    init whenever init gets to it, which can take seconds in some containers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def processes_using(markers: Sequence[str]) -> list[psutil.Process]:

@@ -99,15 +99,21 @@ class Supervisor:
     def _start_all(self) -> None:
         services.preflight_ports(self.settings)
         self.services = services.build(self.settings, self.paths, self.log)
-        for service in self.services:
+        *backends, api = self.services
+        # postgres and nats do not depend on each other: start both, then wait for each.
+        for service in backends:
+            self._spawn(service)
+        for service in backends:
+            self._wait_ready(service)
             if self.stopping.is_set():
                 return
-            if service.name == "api":
-                self._prepare_database()
-            self._spawn(service)
-            self._wait_ready(service)
             if service.name == "postgres":
                 asyncio.run(postgres.bootstrap(secrets.load(self.paths.secrets_file), service.port))
+        if self.stopping.is_set():
+            return
+        self._prepare_database()
+        self._spawn(api)
+        self._wait_ready(api)
 
     def _prepare_database(self) -> None:
         """Wait for external servers, apply migrations once, create the primary key on first boot."""
