@@ -328,3 +328,17 @@ def test_one_supervisor_per_data_dir_and_degraded_health(installed: Home) -> Non
         installed.wait_healthy()
     finally:
         installed.omni("stop")
+
+
+def test_several_api_workers(installed: Home) -> None:
+    installed.extra_env["OMNI_API_WORKERS"] = "2"
+    try:
+        installed.omni("start")
+        api = psutil.Process(installed.pid("api"))
+        workers = [p for p in api.children(recursive=True) if "--multiprocessing-fork" in " ".join(p.cmdline())]
+        assert len(workers) >= 2
+        assert all(installed.health().status_code == 200 for _ in range(4))
+        installed.omni("stop")
+        assert installed.processes() == []
+    finally:
+        del installed.extra_env["OMNI_API_WORKERS"]
