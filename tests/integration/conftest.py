@@ -1,0 +1,120 @@
+"""One real postgres and one real nats-server per test session (the binaries omni embeds); each test gets its own
+database cloned from a migrated template."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import signal
+import tempfile
+import threading
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import pytest
+from tortoise import Tortoise
+
+from omni.db import crypto, migrate
+from omni.db.config import tortoise_config
+from omni.host import nats, postgres, procs, secrets
+from omni.paths import resolve
+from tests.conftest import free_port
+
+TEMPLATE = "omni_template"
+
+
+@dataclass
+class Servers:
+    root: Path
+    pg_port: int
+    nats_port: int
+    creds: dict[str, str]
+
+    @property
+    def superuser_dsn(self) -> str:
+        return postgres.dsn(postgres.SUPERUSER, self.creds["postgres_superuser_password"], self.pg_port, "postgres")
+
+    def database_dsn(self, name: str) -> str:
+        return postgres.dsn(postgres.APP_USER, self.creds["postgres_password"], self.pg_port, name)
+
+    @property
+    def nats_url(self) -> str:
+        return nats.url(self.creds, self.nats_port)
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    root = Path(tempfile.mkdtemp(prefix="omni-it-", dir="/tmp"))
+    root.chmod(0o755)
+    paths = resolve(root)
+    paths.data.mkdir(parents=True)
+    paths.data.chmod(0o711)
+    creds = secrets.load(paths.secrets_file, create=True)
+    pg_port, nats_port = free_port(), free_port()
+    account = postgres.service_account(create=True)
+    bin_path = postgres.bin_dir(paths, account)
+    postgres.initdb(paths, bin_path, account, creds["postgres_superuser_password"])
+    command = postgres.command(paths, bin_path, pg_port) + ["-c", "fsync=off", "-c", "max_connections=300"]
+    pg = procs.spawn(command, env=procs.base_env(), account=account, death_signal=signal.SIGINT)
+    paths.nats_dir.mkdir(parents=True)
+    nats.write_config(paths, nats_port, creds)
+    ns = procs.spawn(nats.command(paths), env=procs.base_env())
+    for proc in (pg, ns):  # drain output so the pipes never fill
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
+    found = Servers(root, pg_port, nats_port, creds)
+    try:
+        asyncio.run(postgres.wait_ready(found.superuser_dsn, 30))
+        asyncio.run(postgres.bootstrap(creds, pg_port))
+        asyncio.run(nats.wait_ready(found.nats_url, 30))
+        asyncio.run(_make_template(found))
+        yield found
+    finally:
+        for proc, sig in ((ns, signal.SIGTERM), (pg, signal.SIGINT)):
+            proc.send_signal(sig)
+            try:
+                proc.wait(20)
+            except Exception:  # noqa: BLE001
+                proc.kill()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def _make_template(servers: Servers) -> None:
+    conn = await asyncpg.connect(servers.superuser_dsn)
+    try:
+        await conn.execute(f"create database {TEMPLATE} owner {postgres.APP_USER}")
+    finally:
+        await conn.close()
+    await migrate.upgrade(servers.database_dsn(TEMPLATE))
+
+
+@pytest.fixture
+async def db_url(servers: Servers) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(servers.superuser_dsn)
+    try:
+        await conn.execute(f"create database {name} template {TEMPLATE} owner {postgres.APP_USER}")
+        yield servers.database_dsn(name)
+        await conn.execute(f"drop database if exists {name} with (force)")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def secret_key(servers: Servers) -> Path:
+    path = servers.root / "data" / "master.key"
+    crypto.load_key(path)
+    return path
+
+
+@pytest.fixture
+async def db(db_url: str, secret_key: Path) -> AsyncIterator[str]:
+    """Tortoise connected to a fresh database (for model-level tests)."""
+    await Tortoise.init(config=tortoise_config(db_url, pool_max=4), _enable_global_fallback=True)
+    try:
+        yield db_url
+    finally:
+        await Tortoise.close_connections()
