@@ -57,7 +57,7 @@ def servers() -> Iterator[Servers]:
     account = postgres.service_account(create=True)
     bin_path = postgres.bin_dir(paths, account)
     postgres.initdb(paths, bin_path, account, creds["postgres_superuser_password"])
-    command = postgres.command(paths, bin_path, pg_port) + ["-c", "fsync=off", "-c", "max_connections=300"]
+    command = [*postgres.command(paths, bin_path, pg_port), "-c", "fsync=off", "-c", "max_connections=300"]
     pg = procs.spawn(command, env=procs.base_env(), account=account, death_signal=signal.SIGINT)
     paths.nats_dir.mkdir(parents=True)
     nats.write_config(paths, nats_port, creds)
@@ -76,7 +76,7 @@ def servers() -> Iterator[Servers]:
             proc.send_signal(sig)
             try:
                 proc.wait(20)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 proc.kill()
         shutil.rmtree(root, ignore_errors=True)
 
