@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import socket
@@ -39,7 +40,6 @@ from rich.console import Console
 from rich.table import Table
 
 BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
 OMNI = Path(sys.executable).parent / "omni"
 MIB = 1024 * 1024
 
@@ -105,8 +105,10 @@ def omni(env: dict[str, str], *args: str, timeout: float = 180.0, check: bool = 
     """Run the omni CLI, timed (wall clock, from fork to exit)."""
     began = time.perf_counter()
     try:
+        # cwd: `omni start` runs `python -m omni`, which imports from the current directory first; a neutral cwd
+        # makes the supervisor and API run the same omni as the CLI, wherever the bench was started from.
         proc = subprocess.run([str(OMNI), *args], env=env, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+                              stdin=subprocess.DEVNULL, check=False, cwd=env["OMNI_HOME"])  # fmt: skip
     except subprocess.TimeoutExpired as exc:
         raise BenchError(f"`omni {' '.join(args)}` did not finish in {timeout:.0f}s") from exc
     run = Run([*args], time.perf_counter() - began, proc.returncode, proc.stdout, proc.stderr)
@@ -138,6 +140,8 @@ def wait_healthy(url: str, timeout: float = 120.0) -> float:
 
 
 def summary(samples: list[float]) -> dict[str, Any]:
+    if not samples:
+        return {"median": None, "min": None, "max": None, "n": 0, "samples": []}
     return {
         "median": statistics.median(samples),
         "min": min(samples),
@@ -145,6 +149,22 @@ def summary(samples: list[float]) -> dict[str, Any]:
         "n": len(samples),
         "samples": [round(s, 4) for s in samples],
     }
+
+
+READY_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) .*?omni\.supervisor: (\w+) is ready")
+
+
+def ready_phases(home: Path, launched: float) -> dict[str, float]:
+    """Seconds from launching `omni start` (wall clock) to each "<service> is ready" line of the supervisor log."""
+    phases: dict[str, float] = {}
+    with contextlib.suppress(OSError):
+        for line in (home / "logs" / "supervisor.log").read_text(errors="replace").splitlines():
+            match = READY_LINE.match(line)
+            if match:
+                at = dt.datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S,%f").timestamp()  # local time, as logged
+                if at >= launched - 0.01:
+                    phases[match[2]] = round(at - launched, 3)
+    return phases
 
 
 # -- the process tree -------------------------------------------------------------------------------------------
@@ -274,14 +294,29 @@ def idle_memory(home: Path, idle_s: float) -> dict[str, Any]:
 # -- machine ----------------------------------------------------------------------------------------------------
 
 
-def _first_line(argv: list[str]) -> str | None:
+def _first_line(argv: list[str], env: dict[str, str] | None = None) -> str | None:
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
-        return (out.stdout or out.stderr).strip().splitlines()[0]
+        cwd = env["OMNI_HOME"] if env else None
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False, env=env, cwd=cwd)
+        lines = (out.stdout or out.stderr).strip().splitlines()
+        return lines[0] if lines else None
     return None
 
 
-def machine() -> dict[str, Any]:
+def omni_source(env: dict[str, str]) -> dict[str, Any]:
+    """Which omni the bench actually runs (the editable install's tree, or a PYTHONPATH checkout) and its commit."""
+    where = _first_line([str(OMNI.parent / "python"), "-c",
+                         "import omni, pathlib; print(pathlib.Path(omni.__file__).resolve().parent.parent)"],
+                        env=env)  # fmt: skip
+    info: dict[str, Any] = {"path": where, "git_commit": None, "git_dirty": None}
+    if where and (Path(where) / ".git").exists():
+        info["git_commit"] = _first_line(["git", "-C", where, "rev-parse", "HEAD"])
+        # an editable install runs the working tree: say when it differs from the commit
+        info["git_dirty"] = _first_line(["git", "-C", where, "status", "--porcelain", "--", "omni"]) is not None
+    return info
+
+
+def machine(env: dict[str, str]) -> dict[str, Any]:
     cpu_model = None
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -305,9 +340,9 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "python_executable": sys.executable,
         "omni_version": importlib.metadata.version("omni"),
+        "omni_source": omni_source(env),
         "postgres_version": _first_line([str(pg_bin), "--version"]) if pg_bin else None,
         "nats_version": _first_line([str(OMNI.parent / "nats-server"), "--version"]),
-        "git_commit": _first_line(["git", "-C", str(REPO), "rev-parse", "HEAD"]),
         "is_root": hasattr(os, "geteuid") and os.geteuid() == 0,
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
@@ -322,7 +357,8 @@ def bench(env: dict[str, str], url: str, tracker: Tracker, repeat: int, cli_repe
     say("fresh install")
     install = omni(env, "install", "--non-interactive")
     say("first start")
-    began = time.perf_counter()
+    home = Path(env["OMNI_HOME"])
+    launched, began = time.time(), time.perf_counter()
     start = omni(env, "start")
     healthy = wait_healthy(url)
     tracker.snapshot()
@@ -331,23 +367,28 @@ def bench(env: dict[str, str], url: str, tracker: Tracker, repeat: int, cli_repe
         "start_command_s": round(start.seconds, 3),
         "start_s": round(healthy - began, 3),
         "total_s": round(install.seconds + healthy - began, 3),
+        "ready_at_s": ready_phases(home, launched),
     }
 
     # 2. warm start after a stop
-    stops, warm = [], []
+    stops, warm, phases = [], [], []
     for i in range(repeat):
         say(f"stop + warm start {i + 1}/{repeat}")
         stops.append(omni(env, "stop").seconds)
-        began = time.perf_counter()
+        launched, began = time.time(), time.perf_counter()
         omni(env, "start")
         warm.append(wait_healthy(url) - began)
         tracker.snapshot()
+        phases.append(ready_phases(home, launched))
     results["warm_start_s"] = summary(warm)
+    results["warm_ready_at_s"] = {
+        service: summary([p[service] for p in phases if service in p]) for service in ("postgres", "nats", "api")
+    }
     results["stop_s"] = summary(stops)
 
     # 3. idle memory of the whole tree
     say(f"idle {idle_s:.0f}s, then memory")
-    results["idle_memory"] = idle_memory(Path(env["OMNI_HOME"]), idle_s)
+    results["idle_memory"] = idle_memory(home, idle_s)
 
     # 4. CLI latency
     say("CLI latency")
@@ -387,6 +428,9 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     if "warm_start_s" in results:
         row(f"warm start → healthy (median of {results['warm_start_s']['n']})", results["warm_start_s"]["median"],
             "s", TARGETS["warm_start_s"])  # fmt: skip
+        for service, ready in results["warm_ready_at_s"].items():
+            if ready["n"]:
+                row(f"  {service} ready (supervisor log)", ready["median"], "s")
         row(f"omni stop (median of {results['stop_s']['n']})", results["stop_s"]["median"], "s")
     mem = results.get("idle_memory")
     if mem:
@@ -437,15 +481,18 @@ def main(argv: list[str] | None = None) -> int:
     # A SIGTERM (CI timeout, kill <pid>) must still reach the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    info = machine()
     home = Path(tempfile.mkdtemp(prefix="omni-bench-", dir="/tmp"))
     home.chmod(0o755)  # postgres runs as an unprivileged user (as root) and must traverse to its data dir
     api_port, pg_port, nats_port = free_ports(3)
     env = bench_env(home, api_port, pg_port, nats_port)
+    info = machine(env)
     url = f"http://127.0.0.1:{api_port}"
     tracker = Tracker(home)
     results: dict[str, Any] = {}
     error = None
+    src = info["omni_source"]
+    console.print(f"omni {info['omni_version']} from {src['path']} (commit {src['git_commit'] or '?'}"
+                  f"{', working tree modified' if src['git_dirty'] else ''})")  # fmt: skip
     console.print(f"OMNI_HOME={home}  API_PORT={api_port}  PGSERVE_PORT={pg_port}  NATS_PORT={nats_port}")
     began = time.monotonic()
 

@@ -37,6 +37,11 @@ class Paths:
         return self.data / "secrets.json"
 
     @property
+    def master_key(self) -> Path:
+        """The key that encrypts secrets in the database (0600)."""
+        return self.data / "master.key"
+
+    @property
     def pgdata(self) -> Path:
         return self.data / "postgres"
 

@@ -5,51 +5,104 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from sanic import Request, Sanic
+from nats.aio.msg import Msg
+from sanic import Blueprint, Request, Sanic
+from sanic.config import Config
+from sanic.response import HTTPResponse
 from tortoise.contrib.sanic import register_tortoise
 
 from omni import __version__
-from omni.api import errors
-from omni.api.routes import system
+from omni.api import auth, errors
+from omni.api.audit import AuditEntry, AuditWriter
+from omni.api.audit import now as utcnow
+from omni.api.ratelimit import RateLimiter
+from omni.bus import subjects
+from omni.db import crypto
 from omni.db.config import tortoise_config
 from omni.host import nats
+
+DEFAULT_RATE_LIMIT = 1000  # requests per minute for keys without their own limit (Omni v2's default)
 
 
 @dataclass
 class ApiRuntime:
     database_url: str
     nats_url: str
+    secret_key_path: Path | None = None
     environment: str = "production"
     postgres_managed: bool = True
     nats_managed: bool = True
+    default_rate_limit: int = DEFAULT_RATE_LIMIT
     started: float = field(default_factory=time.time)
 
 
 def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
-    app = Sanic(name)
+    from omni.api.routes import blueprints
+
+    # sanic-ext would add its own /docs (from a CDN) when installed: our docs are served from shipped files.
+    app = Sanic(name, config=Config(env_prefix="OMNI_SANIC_"))
+    app.config.AUTO_EXTEND = False
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = 10 * 1024 * 1024
     app.config.REQUEST_TIMEOUT = 30
+    app.config.RESPONSE_TIMEOUT = 30
     app.config.KEEP_ALIVE_TIMEOUT = 15
     app.ctx.runtime = runtime
     app.ctx.version = __version__
     app.ctx.log = logging.getLogger("omni.api")
+    app.ctx.keys = auth.KeyCache()
+    app.ctx.limiter = RateLimiter()
+    app.ctx.audit = AuditWriter()
+    if runtime.secret_key_path is not None:
+        crypto.load_key(runtime.secret_key_path, create=False)
 
     register_tortoise(app, config=tortoise_config(runtime.database_url))
 
     @app.before_server_start
-    async def open_bus(app: Sanic) -> None:
+    async def open_resources(app: Sanic) -> None:
         app.ctx.nats = await nats.connect(runtime.nats_url, retry=True)
 
+        async def key_changed(msg: Msg) -> None:
+            app.ctx.keys.evict(msg.data.decode() or None)
+
+        await app.ctx.nats.subscribe(subjects.keys_changed(), cb=key_changed)
+        app.ctx.audit.start()
+
     @app.after_server_stop
-    async def close_bus(app: Sanic) -> None:
+    async def close_resources(app: Sanic) -> None:
+        await app.ctx.audit.stop()
         await app.ctx.nats.drain()
 
     @app.on_request
-    async def authenticate(request: Request) -> None:
-        await system.authenticate(request)
+    async def guard(request: Request) -> None:
+        request.ctx.started = time.perf_counter()
+        request.ctx.principal = None
+        if request.route is None or auth.is_public(request):
+            return
+        principal = await auth.authenticate(request, app.ctx.keys)
+        request.ctx.principal = principal
+        decision = app.ctx.limiter.hit(str(principal.id), principal.rate_limit or runtime.default_rate_limit)
+        request.ctx.rate = decision
+        if not decision.allowed:
+            raise errors.ApiError(429, errors.RATE_LIMITED, f"rate limit of {decision.limit} requests per minute "
+                                  "exceeded", {"retryAfterMs": decision.retry_after_ms})  # fmt: skip
+        auth.authorize(request, principal)
+
+    @app.on_response
+    async def account(request: Request, response: HTTPResponse) -> None:
+        rate = getattr(request.ctx, "rate", None)
+        if rate is not None:
+            response.headers.update(rate.headers())
+            if not rate.allowed:
+                response.headers["Retry-After"] = str(max(1, rate.retry_after_ms // 1000))
+        principal = getattr(request.ctx, "principal", None)
+        if principal is not None:
+            elapsed = (time.perf_counter() - request.ctx.started) * 1000
+            app.ctx.audit.record(AuditEntry(principal.id, request.method, request.path, response.status,
+                                            request.remote_addr or request.ip or "", elapsed, utcnow()))  # fmt: skip
 
     app.error_handler.add(Exception, errors.handle)
-    app.blueprint(system.bp)
+    app.blueprint(Blueprint.group(*blueprints(), url_prefix="/api/v2"))
     return app

@@ -18,6 +18,7 @@ def runtime_for(settings: Settings, paths: Paths) -> ApiRuntime:
     return ApiRuntime(
         database_url=endpoints.database_url(settings, paths),
         nats_url=endpoints.nats_url(settings, paths),
+        secret_key_path=paths.master_key,
         postgres_managed=settings.postgres_managed,
         nats_managed=settings.nats_is_managed,
     )

@@ -79,7 +79,7 @@ def _paths(paths: Paths) -> list[Check]:
         out.append(Check("paths", FAIL, "missing: " + ", ".join(map(str, missing)), "omni install", mkdirs))
     else:
         out.append(Check("paths", PASS, f"config {paths.config}, data {paths.data}, logs {paths.logs}"))
-    loose = [f for f in (paths.secrets_file, paths.cli_config_file, paths.nats_config)
+    loose = [f for f in (paths.secrets_file, paths.master_key, paths.cli_config_file, paths.nats_config)
              if f.exists() and stat.S_IMODE(f.stat().st_mode) & 0o077]  # fmt: skip
     if loose:
 

@@ -6,6 +6,7 @@ Reinstall-safe: what exists is kept (data, keys, passwords); only what is missin
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from omni.client import config as cli_config
 from omni.config import Settings
 from omni.config import load as load_settings
 from omni.config import write_file as write_config_file
-from omni.db import migrate
+from omni.db import crypto, migrate
 from omni.host import endpoints, nats, postgres, procs, secrets
 from omni.host.errors import HostError, PortInUse
 from omni.host.supervisor import lock_held
@@ -50,6 +51,9 @@ def install(paths: Paths, file_values: dict[str, Any]) -> InstallResult:
     if not paths.secrets_file.exists():
         result.created.append(str(paths.secrets_file))
     creds = secrets.load(paths.secrets_file, create=True)
+    if not paths.master_key.exists() and not os.environ.get(crypto.ENV_KEY):
+        crypto.load_key(paths.master_key)
+        result.created.append(str(paths.master_key))
     if lock_held(paths):
         # The running server already has its cluster, schema and key; never start a second postgres.
         result.running = True

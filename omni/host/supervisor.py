@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from omni import __version__
 from omni.config import Settings
-from omni.db import migrate
+from omni.db import crypto, migrate
 from omni.host import endpoints, logs, nats, postgres, procs, secrets, services
 from omni.host.banner import banner
 from omni.host.errors import AlreadyRunning, HostError
@@ -121,6 +121,7 @@ class Supervisor:
         nats_url = endpoints.nats_url(self.settings, self.paths)
         asyncio.run(postgres.wait_ready(db_url, timeout=60))
         asyncio.run(nats.wait_ready(nats_url, timeout=60))
+        crypto.load_key(self.paths.master_key)  # created once, before any worker needs it
         applied, new_key = asyncio.run(migrate.prepare(db_url, self.settings.api_key))
         for name in applied:
             self.log.info("applied migration %s", name)

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -118,3 +119,68 @@ async def db(db_url: str, secret_key: Path) -> AsyncIterator[str]:
         yield db_url
     finally:
         await Tortoise.close_connections()
+
+
+@dataclass
+class Api:
+    """The real API app (in process, over ASGI) on a fresh database, with a primary key."""
+
+    client: Any
+    key: str
+    db_url: str
+
+    async def request(self, method: str, path: str, *, key: str | bool | None = True, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if key is True:
+            headers["x-api-key"] = self.key
+        elif isinstance(key, str):
+            headers["x-api-key"] = key
+        _, response = await self.client.request(method, path, headers=headers, **kwargs)
+        return response
+
+    async def get(self, path: str, **kw: Any) -> Any:
+        return await self.request("GET", path, **kw)
+
+    async def post(self, path: str, **kw: Any) -> Any:
+        return await self.request("POST", path, **kw)
+
+    async def patch(self, path: str, **kw: Any) -> Any:
+        return await self.request("PATCH", path, **kw)
+
+    async def put(self, path: str, **kw: Any) -> Any:
+        return await self.request("PUT", path, **kw)
+
+    async def delete(self, path: str, **kw: Any) -> Any:
+        return await self.request("DELETE", path, **kw)
+
+    async def new_key(self, **fields: Any) -> str:
+        body = {"name": f"k-{uuid.uuid4().hex[:6]}", "scopes": ["*"], **fields}
+        response = await self.post("/api/v2/keys", json=body)
+        assert response.status == 201, response.json
+        return response.json["data"]["plainTextKey"]
+
+
+@pytest.fixture
+async def api(servers: Servers, db_url: str, secret_key: Path) -> AsyncIterator[Api]:
+    from sanic import Sanic
+
+    from omni.api.app import ApiRuntime, create_app
+    from omni.db import keys
+
+    plain = keys.generate()
+    conn = await asyncpg.connect(db_url)
+    try:
+        await conn.execute(
+            "insert into api_keys (id, name, key_prefix, key_hash, scopes, status, usage_count, created_at, updated_at)"
+            " values ($1, '__primary__', $2, $3, '[\"*\"]', 'active', 0, now(), now())",
+            uuid.uuid4(), keys.prefix(plain), keys.digest(plain),
+        )  # fmt: skip
+    finally:
+        await conn.close()
+    Sanic.test_mode = True
+    app = create_app(ApiRuntime(database_url=db_url, nats_url=servers.nats_url, secret_key_path=secret_key),
+                     name=f"omni_test_{uuid.uuid4().hex[:8]}")  # fmt: skip
+    client = app.asgi_client
+    yield Api(client, plain, db_url)
+    await Tortoise.close_connections()
+    Sanic._app_registry.pop(app.name, None)

@@ -8,31 +8,49 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from tortoise import Tortoise
 
-from omni.api.errors import UNAUTHORIZED, ApiError
-from omni.db import keys
-from omni.db.models import ApiKey
+from omni.api.auth import principal_of
+from omni.api.models import Data, Out
+from omni.api.routing import ANY_KEY, PUBLIC, endpoint
 
-bp = Blueprint("system", url_prefix="/api/v2")
+bp = Blueprint("system")
 
-PUBLIC = {"/api/v2/health", "/api/v2/info"}
 CHECK_TIMEOUT = 3.0
 
 
-async def authenticate(request: Request) -> None:
-    """Every /api/v2 route except the public ones needs a valid key; fails closed."""
-    if request.path in PUBLIC or not request.path.startswith("/api/v2"):
-        return
-    key = request.headers.get("x-api-key") or request.args.get("api_key")
-    if not key:
-        raise ApiError(401, UNAUTHORIZED, "missing API key: send the x-api-key header")
-    row = await ApiKey.filter(key_hash=keys.digest(key), status="active").first()
-    if row is None or (row.expires_at is not None and row.expires_at <= datetime.now(UTC)):
-        raise ApiError(401, UNAUTHORIZED, "invalid, revoked or expired API key")
-    request.ctx.api_key = row
+class Check(BaseModel):
+    status: str
+    latency: float
+    error: str | None = None
+    details: dict[str, Any] | None = None
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    uptime: float
+    timestamp: str
+    checks: dict[str, Check]
+
+
+class Info(BaseModel):
+    version: str
+    environment: str
+    uptime: float
+    startedAt: str
+    python: str
+    services: dict[str, str]
+
+
+class Validation(Out):
+    valid: bool
+    key_prefix: str
+    key_name: str
+    scopes: list[str]
 
 
 async def _timed(check: Any) -> dict[str, Any]:
@@ -42,7 +60,7 @@ async def _timed(check: Any) -> dict[str, Any]:
         result: dict[str, Any] = {"status": "ok", "latency": round((time.perf_counter() - start) * 1000, 2)}
         if details:
             result["details"] = details
-    except Exception as exc:
+    except Exception as exc:  # any failure is reported as the check's error
         result = {"status": "error", "latency": round((time.perf_counter() - start) * 1000, 2),
                   "error": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__}  # fmt: skip
     return result
@@ -56,15 +74,16 @@ def _nats(request: Request) -> Any:
     async def check() -> dict[str, Any]:
         nc = request.app.ctx.nats
         info = await nc.jetstream().account_info()
-        return {"connected": nc.is_connected, "server": nc.connected_url.netloc.split("@")[-1]
-                if nc.connected_url else None, "streams": info.streams, "consumers": info.consumers,
-                "memory": info.memory, "storage": info.storage}  # fmt: skip
+        server = nc.connected_url.netloc.split("@")[-1] if nc.connected_url else None
+        return {"connected": nc.is_connected, "server": server, "streams": info.streams,
+                "consumers": info.consumers, "memory": info.memory, "storage": info.storage}  # fmt: skip
 
     return check
 
 
-@bp.get("/health")
+@endpoint(bp, "GET", "/health", scope=PUBLIC, summary="Health of the API, the database and NATS", response=Health)
 async def health(request: Request) -> HTTPResponse:
+    """`healthy` (200) when the database answers a query and NATS a JetStream account call; else `degraded` (503)."""
     database, bus = await asyncio.gather(_timed(_database), _timed(_nats(request)))
     ok = database["status"] == "ok" and bus["status"] == "ok"
     body = {
@@ -77,10 +96,10 @@ async def health(request: Request) -> HTTPResponse:
     return json(body, status=200 if ok else 503)
 
 
-@bp.get("/info")
-async def info(request: Request) -> HTTPResponse:
+@endpoint(bp, "GET", "/info", scope=PUBLIC, summary="Version and runtime information", response=Info)
+async def info(request: Request) -> dict[str, Any]:
     runtime = request.app.ctx.runtime
-    return json({
+    return {
         "version": request.app.ctx.version,
         "environment": runtime.environment,
         "uptime": round(time.time() - runtime.started, 3),
@@ -88,10 +107,10 @@ async def info(request: Request) -> HTTPResponse:
         "python": platform.python_version(),
         "services": {"database": "embedded" if runtime.postgres_managed else "external",
                      "nats": "embedded" if runtime.nats_managed else "external"},
-    })  # fmt: skip
+    }  # fmt: skip
 
 
-@bp.post("/auth/validate")
-async def validate(request: Request) -> HTTPResponse:
-    row: ApiKey = request.ctx.api_key
-    return json({"data": {"valid": True, "keyPrefix": row.key_prefix, "keyName": row.name, "scopes": row.scopes}})
+@endpoint(bp, "POST", "/auth/validate", scope=ANY_KEY, summary="Check the key in use", response=Data[Validation])
+async def validate(request: Request) -> dict[str, Any]:
+    key = principal_of(request)
+    return {"data": Validation(valid=True, key_prefix=key.prefix, key_name=key.name, scopes=list(key.scopes)).dump()}

@@ -1,0 +1,1 @@
+"""NATS JetStream: streams, subjects (built in subjects.py only), publishing and durable consumers."""
