@@ -356,19 +356,21 @@ def bench(env: dict[str, str], url: str, tracker: Tracker, repeat: int, cli_repe
     # 1. fresh install + first start
     say("fresh install")
     install = omni(env, "install", "--non-interactive")
+    results["fresh"] = {"install_s": round(install.seconds, 3)}
     say("first start")
     home = Path(env["OMNI_HOME"])
     launched, began = time.time(), time.perf_counter()
     start = omni(env, "start")
     healthy = wait_healthy(url)
     tracker.snapshot()
-    results["fresh"] = {
-        "install_s": round(install.seconds, 3),
-        "start_command_s": round(start.seconds, 3),
-        "start_s": round(healthy - began, 3),
-        "total_s": round(install.seconds + healthy - began, 3),
-        "ready_at_s": ready_phases(home, launched),
-    }
+    results["fresh"].update(
+        {
+            "start_command_s": round(start.seconds, 3),
+            "start_s": round(healthy - began, 3),
+            "total_s": round(install.seconds + healthy - began, 3),
+            "ready_at_s": ready_phases(home, launched),
+        }
+    )
 
     # 2. warm start after a stop
     stops, warm, phases = [], [], []
@@ -380,11 +382,12 @@ def bench(env: dict[str, str], url: str, tracker: Tracker, repeat: int, cli_repe
         warm.append(wait_healthy(url) - began)
         tracker.snapshot()
         phases.append(ready_phases(home, launched))
-    results["warm_start_s"] = summary(warm)
-    results["warm_ready_at_s"] = {
-        service: summary([p[service] for p in phases if service in p]) for service in ("postgres", "nats", "api")
-    }
-    results["stop_s"] = summary(stops)
+        # stored at each round, so an interrupted run still reports the rounds it finished
+        results["warm_start_s"] = summary(warm)
+        results["warm_ready_at_s"] = {
+            service: summary([p[service] for p in phases if service in p]) for service in ("postgres", "nats", "api")
+        }
+        results["stop_s"] = summary(stops)
 
     # 3. idle memory of the whole tree
     say(f"idle {idle_s:.0f}s, then memory")
@@ -503,12 +506,15 @@ def main(argv: list[str] | None = None) -> int:
         bench(env, url, tracker, args.repeat, cli_repeat, args.idle, results, say)
     except (Exception, KeyboardInterrupt, SystemExit) as exc:  # report what was measured, then clean up
         error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, BenchError) else str(exc)
-        console.print(f"[red]bench failed:[/red] {error}")
+        console.print("bench failed:", style="red", end=" ")
+        console.print(error, markup=False, soft_wrap=True)
         logs = home / "logs"
         if logs.is_dir():
             for log in sorted(logs.glob("*.log")) + sorted(logs.glob("*.out")):
-                console.print(f"[dim]--- {log.name} (tail)[/dim]\n{_tail(log.read_text(errors='replace'), 15)}")
+                console.print(f"--- {log.name} (tail)", style="dim")
+                console.print(_tail(log.read_text(errors="replace"), 15), markup=False, soft_wrap=True)
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup short
         if (home / "config").exists():
             with contextlib.suppress(BenchError):
                 omni(env, "stop", timeout=120, check=False)

@@ -18,6 +18,7 @@ from omni.api import auth, errors
 from omni.api.audit import AuditEntry, AuditWriter
 from omni.api.audit import now as utcnow
 from omni.api.ratelimit import RateLimiter
+from omni.api.routes.metrics import Metrics
 from omni.bus import subjects
 from omni.db import crypto
 from omni.db.config import tortoise_config
@@ -55,6 +56,7 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
     app.ctx.keys = auth.KeyCache()
     app.ctx.limiter = RateLimiter()
     app.ctx.audit = AuditWriter()
+    app.ctx.metrics = Metrics()
     if runtime.secret_key_path is not None:
         crypto.load_key(runtime.secret_key_path, create=False)
 
@@ -92,6 +94,7 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
 
     @app.on_response
     async def account(request: Request, response: HTTPResponse) -> None:
+        app.ctx.metrics.observe(request, response.status)
         rate = getattr(request.ctx, "rate", None)
         if rate is not None:
             response.headers.update(rate.headers())

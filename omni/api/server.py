@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
@@ -33,9 +35,20 @@ def _factory() -> Sanic:
     return create_app(runtime_for(config.load(paths), paths))
 
 
+def _wait_at_gate() -> None:
+    """Started together with postgres and nats, the API has loaded its code by now; it serves once the supervisor
+    says the schema is ready (the process dies with the supervisor, so this never waits on nobody)."""
+    gate = os.environ.get("OMNI_API_GATE")
+    if not gate:
+        return
+    while not os.path.exists(gate):
+        time.sleep(0.02)
+
+
 def serve(settings: Settings, paths: Paths) -> None:
     """Serve until SIGTERM/SIGINT. Output goes to stderr; the supervisor writes it into the api log."""
     logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    _wait_at_gate()
     options = {"host": settings.api_host, "port": settings.api_port, "access_log": False, "motd": False}
     if settings.api_workers == 1:
         app = _factory()

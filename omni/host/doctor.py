@@ -19,7 +19,7 @@ from omni.config import Settings, env_overrides
 from omni.db import migrate
 from omni.host import endpoints, lifecycle, nats, postgres
 from omni.host.errors import HostError
-from omni.host.supervisor import lock_held
+from omni.host.lock import lock_held
 from omni.paths import Paths, is_root
 
 PASS, WARN, FAIL = "PASS", "WARN", "FAIL"

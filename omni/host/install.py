@@ -19,7 +19,7 @@ from omni.config import write_file as write_config_file
 from omni.db import crypto, migrate
 from omni.host import endpoints, nats, postgres, procs, secrets
 from omni.host.errors import HostError, PortInUse
-from omni.host.supervisor import lock_held
+from omni.host.lock import lock_held
 from omni.paths import Paths, is_root
 
 

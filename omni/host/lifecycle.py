@@ -15,8 +15,9 @@ from omni.client import config as cli_config
 from omni.config import Settings
 from omni.host import procs, services
 from omni.host.errors import HostError
+from omni.host.lock import lock_held
 from omni.host.logs import SERVICES, tail
-from omni.host.supervisor import STOP_TIMEOUT, lock_held
+from omni.host.services import STOP_TIMEOUT
 from omni.paths import Paths
 
 START_TIMEOUT = 120.0

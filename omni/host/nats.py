@@ -72,15 +72,22 @@ async def _quiet_error(exc: Exception) -> None:
 
 
 async def connect(server_url: str, *, timeout: float = 2, retry: bool = False, **kwargs: Any) -> nats.NATS:
-    return await nats.connect(
+    """One attempt (`retry=False`: probes, doctor) or a connection that reconnects forever (`retry=True`: servers).
+
+    nats-py keeps retrying the first connect even without reconnects, so a single attempt is bounded here.
+    """
+    connecting = nats.connect(
         server_url,
         connect_timeout=timeout,
         allow_reconnect=retry,
-        max_reconnect_attempts=-1 if retry else 0,
+        max_reconnect_attempts=-1 if retry else 1,
         reconnect_time_wait=0.5,
         error_cb=_quiet_error,
         **kwargs,
     )
+    if retry:
+        return await connecting
+    return await asyncio.wait_for(connecting, timeout + 1)
 
 
 async def jetstream_info(server_url: str) -> AccountInfo:

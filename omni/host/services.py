@@ -18,6 +18,9 @@ from omni.host import nats, postgres, procs, secrets
 from omni.host.errors import PortInUse
 from omni.paths import Paths
 
+STOP_TIMEOUT = 15.0
+API_GATE = "api.gate"  # in the run dir: the API serves only once the supervisor has created it  # seconds a service gets to stop after its stop signal, before SIGKILL
+
 
 @dataclass
 class Service:
@@ -37,7 +40,8 @@ def omni_argv() -> list[str]:
     """How to run this omni again as a child: the frozen binary itself, or this Python with `-m omni`."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    return [sys.executable, "-m", "omni"]
+    # -P: never import from the current directory (an `omni/` folder there must not run in our place).
+    return [sys.executable, "-P", "-m", "omni"]
 
 
 def preflight_ports(settings: Settings) -> None:
@@ -98,6 +102,7 @@ def build(settings: Settings, paths: Paths, log: logging.Logger) -> list[Service
 
 def api_service(settings: Settings, paths: Paths) -> Service:
     env = dict(os.environ)
+    env["OMNI_API_GATE"] = str(paths.run / API_GATE)
     # Flags given to the supervisor reach the API process as environment, which outranks the config file.
     for name in ("api_host", "api_port", "api_workers", "pgserve_port", "nats_port", "log_level"):
         env[f"OMNI_{name.upper()}"] = str(getattr(settings, name))

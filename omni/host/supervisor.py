@@ -9,51 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 import signal
 import threading
 import time
-from typing import IO, Any
+from typing import Any
 
 from omni import __version__
 from omni.config import Settings
-from omni.db import crypto, migrate
 from omni.host import endpoints, logs, nats, postgres, procs, secrets, services
 from omni.host.banner import banner
-from omni.host.errors import AlreadyRunning, HostError
-from omni.host.services import Service
+from omni.host.errors import HostError
+from omni.host.lock import acquire_lock
+from omni.host.services import STOP_TIMEOUT, Service
 from omni.paths import Paths
 
-STOP_TIMEOUT = 15.0
 BACKOFF_START, BACKOFF_MAX, STABLE_AFTER = 0.5, 30.0, 30.0
 API_PROBE_EVERY, API_PROBE_FAILURES = 10.0, 3
-
-
-def acquire_lock(paths: Paths) -> IO[str]:
-    paths.run.mkdir(parents=True, exist_ok=True)
-    fh = paths.lock_file.open("a+")
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        fh.close()
-        running = procs.live_process(paths.pid_file("supervisor"))
-        raise AlreadyRunning(running.pid if running else None) from None
-    return fh
-
-
-def lock_held(paths: Paths) -> bool:
-    """True while some supervisor holds the data dir's lock."""
-    if not paths.lock_file.exists():
-        return False
-    with paths.lock_file.open("a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(fh, fcntl.LOCK_UN)
-    return False
 
 
 class Supervisor:
@@ -100,8 +73,11 @@ class Supervisor:
         services.preflight_ports(self.settings)
         self.services = services.build(self.settings, self.paths, self.log)
         *backends, api = self.services
-        # postgres and nats do not depend on each other: start both, then wait for each.
-        for service in backends:
+        gate = self.paths.run / services.API_GATE
+        procs.remove(gate)
+        # Everything starts at once: postgres and nats do not depend on each other, and the API process loads its
+        # code meanwhile, then waits at the gate until the schema is migrated.
+        for service in self.services:
             self._spawn(service)
         for service in backends:
             self._wait_ready(service)
@@ -109,10 +85,8 @@ class Supervisor:
                 return
             if service.name == "postgres":
                 asyncio.run(postgres.bootstrap(secrets.load(self.paths.secrets_file), service.port))
-        if self.stopping.is_set():
-            return
         self._prepare_database()
-        self._spawn(api)
+        gate.touch()
         self._wait_ready(api)
 
     def _prepare_database(self) -> None:
@@ -121,6 +95,9 @@ class Supervisor:
         nats_url = endpoints.nats_url(self.settings, self.paths)
         asyncio.run(postgres.wait_ready(db_url, timeout=60))
         asyncio.run(nats.wait_ready(nats_url, timeout=60))
+        # The ORM and migration stack load only now, after postgres and nats were started (start-up time).
+        from omni.db import crypto, migrate
+
         crypto.load_key(self.paths.master_key)  # created once, before any worker needs it
         applied, new_key = asyncio.run(migrate.prepare(db_url, self.settings.api_key))
         for name in applied:

@@ -7,6 +7,6 @@ from sanic import Blueprint
 
 def blueprints() -> list[Blueprint]:
     from omni.api import openapi
-    from omni.api.routes import keys, system
+    from omni.api.routes import keys, metrics, system
 
-    return [system.bp, openapi.bp, keys.bp]
+    return [system.bp, openapi.bp, metrics.bp, keys.bp]
