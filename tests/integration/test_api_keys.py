@@ -125,3 +125,12 @@ async def test_every_request_lands_in_the_audit_log(api: Api) -> None:
     assert key_id
     assert [r["status"] for r in rows][:5] == [200, 404, 200, 200, 200]
     assert mine["usageCount"] >= 4 and mine["lastUsedAt"]
+
+
+async def test_metrics_prometheus_and_json(api: Api) -> None:
+    await api.get("/api/v2/keys")
+    text = await api.get("/api/v2/metrics")
+    assert text.status == 200 and text.headers["content-type"].startswith("text/plain")
+    assert 'omni_http_requests_total{method="GET",route="keys.list_keys",status="200"} 1.0' in text.text
+    data = (await api.get("/api/v2/metrics", headers={"accept": "application/json"})).json["data"]
+    assert data["omni_nats_connected"][0]["value"] == 1.0
