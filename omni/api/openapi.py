@@ -34,22 +34,24 @@ def _to_30(schema: Any) -> Any:
         return [_to_30(s) for s in schema]
     if not isinstance(schema, dict):
         return schema
-    schema = {k: _to_30(v) for k, v in schema.items()}
+    schema = dict(schema)
     for key in ("anyOf", "oneOf"):
         options = schema.get(key)
         if isinstance(options, list) and {"type": "null"} in options:
             rest = [o for o in options if o != {"type": "null"}]
-            schema.pop(key)
-            if len(rest) == 1:
-                merged = {**rest[0], **schema} if "$ref" not in rest[0] else {"allOf": rest, **schema}
-                schema = {**merged, "nullable": True}
+            del schema[key]
+            if len(rest) == 1 and "$ref" not in rest[0]:
+                schema = {**rest[0], **schema}
+            elif len(rest) == 1:
+                schema["allOf"] = rest
             else:
-                schema = {key: rest, "nullable": True, **schema}
+                schema[key] = rest
+            schema["nullable"] = True
     if "const" in schema:
         schema["enum"] = [schema.pop("const")]
     if schema.get("type") == "null":
         schema = {"nullable": True}
-    return schema
+    return {k: _to_30(v) for k, v in schema.items()}
 
 
 class _Components:
@@ -102,6 +104,8 @@ def document() -> dict[str, Any]:
         if ep.response is not None:
             ok["content"] = {"application/json": {"schema": components.ref(ep.response)}}
         responses: dict[str, Any] = {str(ep.status): ok}
+        if params:
+            responses["404"] = {"description": ERRORS["404"], "content": {"application/json": {"schema": error}}}
         if ep.scope == PUBLIC:
             op["security"] = []
             if ep.name == "system.health":

@@ -21,7 +21,7 @@ MAX_LIMIT = 100
 
 class ListQuery(ApiModel):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = Field(None, max_length=500, pattern=r"^[A-Za-z0-9_-]*$")
     include_total: bool = False
 
 

@@ -101,7 +101,8 @@ IGNORED_QUERY = {"api_key"}
 def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
     raw: dict[str, Any] = {}
     for key, values in request.args.items():
-        if key in IGNORED_QUERY:
+        values = [v for v in values if v != ""]  # `?status=` means "no filter", as an absent parameter
+        if key in IGNORED_QUERY or not values:
             continue
         raw[key] = values if _is_list(model, key) else values[-1]
     return validate(model, raw)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import Home, cleanup, make_home
 
@@ -27,18 +27,22 @@ def server() -> Iterator[Home]:
         cleanup(home)
 
 
-@pytest.fixture(scope="module")
-def api_schema(server: Home) -> schemathesis.BaseSchema:
-    doc = httpx.get(f"{server.url}/api/v2/openapi.json", timeout=10).json()
-    return schemathesis.openapi.from_dict(doc).configure(base_url=server.url)
+def test_api_conforms_to_its_openapi_document(server: Home) -> None:
+    # Hypothesis drives schemathesis' strategies directly: its pytest plugin does not support pytest 9 yet.
+    schema = schemathesis.openapi.from_url(f"{server.url}/api/v2/openapi.json")
+    headers = {"x-api-key": server.cli_key()}
+    checked = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() == "DELETE" or operation.path.endswith("/revoke"):
+            continue  # destructive routes have their own tests; the run shares one server
 
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def conforms(case: schemathesis.Case) -> None:
+            # Opaque cursors are checked beyond their schema (a random base64 string is no cursor of ours).
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-def test_api_conforms(case: schemathesis.Case, server: Home) -> None:
-    if case.method == "DELETE" or case.path.endswith("/revoke"):
-        pytest.skip("destructive routes have their own tests")
-    case.call_and_validate(headers={"x-api-key": server.cli_key()})
+        conforms()
+        checked.append(f"{operation.method.upper()} {operation.path}")
+    assert len(checked) >= 8, checked

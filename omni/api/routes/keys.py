@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from sanic import Blueprint, Request
+from tortoise.expressions import Q
 
 from omni.api import scopes
 from omni.api.auth import principal_of
@@ -169,8 +170,7 @@ async def list_keys(request: Request, query: KeyListQuery) -> dict[str, Any]:
     if query.status == "expired":
         qs = qs.filter(status="active", expires_at__lte=datetime.now(UTC))
     elif query.status == "active":
-        qs = qs.filter(status="active").filter(expires_at__isnull=True) | ApiKey.filter(
-            status="active", expires_at__gt=datetime.now(UTC))  # fmt: skip
+        qs = qs.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=datetime.now(UTC)), status="active")
     elif query.status:
         qs = qs.filter(status=query.status)
     return await paginate(qs, query, render)
