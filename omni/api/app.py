@@ -57,13 +57,13 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
     app.ctx.limiter = RateLimiter()
     app.ctx.audit = AuditWriter()
     app.ctx.metrics = Metrics()
-    if runtime.secret_key_path is not None:
-        crypto.load_key(runtime.secret_key_path, create=False)
 
     register_tortoise(app, config=tortoise_config(runtime.database_url))
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
+        if runtime.secret_key_path is not None:
+            crypto.load_key(runtime.secret_key_path, create=False)
         app.ctx.nats = await nats.connect(runtime.nats_url, retry=True)
 
         async def key_changed(msg: Msg) -> None:

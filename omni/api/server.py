@@ -48,13 +48,31 @@ def _wait_at_gate() -> None:
 def serve(settings: Settings, paths: Paths) -> None:
     """Serve until SIGTERM/SIGINT. Output goes to stderr; the supervisor writes it into the api log."""
     logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    _wait_at_gate()
     options = {"host": settings.api_host, "port": settings.api_port, "access_log": False, "motd": False}
     if settings.api_workers == 1:
-        app = _factory()
+        app = _factory()  # building the app touches no server: done before the gate opens
+        _wait_at_gate()
         app.run(single_process=True, **options)
         return
+    _wait_at_gate()
     loader = AppLoader(factory=_factory)
     app = loader.load()
     app.prepare(workers=settings.api_workers, **options)
     Sanic.serve(primary=app, app_loader=loader)
+
+
+def main() -> None:
+    """`omni _api`: the settings and locations of this process's environment, set by the supervisor."""
+    from pydantic import ValidationError
+
+    from omni import config
+    from omni.host.errors import HostError
+    from omni.paths import resolve
+
+    try:
+        paths = resolve()
+        serve(config.load(paths), paths)
+    except ValidationError as exc:
+        sys.exit(f"invalid setting: {config.describe_error(exc)}")
+    except HostError as exc:
+        sys.exit(f"error: {exc}")

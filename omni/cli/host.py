@@ -165,9 +165,9 @@ def serve(port: int | None, host: str | None, daemon: bool) -> None:
 @host_errors
 def api_process() -> None:
     """The API server process, run by the supervisor."""
-    from omni.api.server import serve as serve_api
+    from omni.api.server import main as serve_api
 
-    serve_api(_settings(), paths.resolve())
+    serve_api()
 
 
 @click.command()
