@@ -133,7 +133,22 @@ def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
     return validate(model, data)
 
 
+def _nul_fields(data: Any, path: str = "") -> list[str]:
+    """PostgreSQL cannot store U+0000 in text or JSON: such input is refused up front, naming the field."""
+    if isinstance(data, str):
+        return [path or "body"] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [f for k, v in data.items() for f in _nul_fields(k, path) + _nul_fields(v, f"{path}.{k}".lstrip("."))]
+    if isinstance(data, list):
+        return [f for i, v in enumerate(data) for f in _nul_fields(v, f"{path}.{i}".lstrip("."))]
+    return []
+
+
 def validate(model: type[BaseModel], data: Any) -> BaseModel:
+    bad = _nul_fields(data)
+    if bad:
+        raise ApiError(400, VALIDATION_ERROR, "invalid request",
+                       {"fields": {f: ["must not contain the NUL character (\\u0000)"] for f in bad}})  # fmt: skip
     try:
         return model.model_validate(data)
     except ValidationError as exc:

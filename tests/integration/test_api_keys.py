@@ -124,6 +124,10 @@ async def test_every_request_lands_in_the_audit_log(api: Api) -> None:
         await asyncio.sleep(0.1)
     assert key_id
     assert [r["status"] for r in rows][:5] == [200, 404, 200, 200, 200]
+    only_404 = (await api.get(f"/api/v2/keys/{mine['id']}/audit?statusCode=404")).json["items"]
+    assert [r["path"] for r in only_404] == ["/api/v2/keys/00000000-0000-0000-0000-000000000000"]
+    by_path = (await api.get(f"/api/v2/keys/{mine['id']}/audit?path=/api/v2/auth")).json["items"]
+    assert by_path and all(r["path"] == "/api/v2/auth/validate" for r in by_path)
     assert mine["usageCount"] >= 4 and mine["lastUsedAt"]
 
 

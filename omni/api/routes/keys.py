@@ -18,7 +18,7 @@ from omni.api.pagination import ListQuery, paginate
 from omni.api.routing import endpoint
 from omni.bus import subjects
 from omni.db import keys as key_material
-from omni.db.models import ApiKey
+from omni.db.models import ApiKey, ApiKeyAuditLog
 from omni.db.models.api_keys import PRIMARY_KEY_NAME
 
 bp = Blueprint("keys", url_prefix="/keys")
@@ -66,6 +66,13 @@ class KeyUpdate(KeyFields):
 
 class KeyListQuery(ListQuery):
     status: Literal["active", "revoked", "expired"] | None = None
+
+
+class AuditQuery(ListQuery):
+    since: datetime | None = None
+    until: datetime | None = None
+    path: str | None = Field(None, max_length=500)
+    status_code: int | None = Field(None, ge=100, le=599)
 
 
 class RevokeBody(ApiModel):
@@ -145,7 +152,9 @@ def _check_mintable(
 async def _changed(request: Request, key_id: uuid.UUID) -> None:
     """Every API worker (and node) drops the key from its cache now."""
     request.app.ctx.keys.evict(str(key_id))
-    await request.app.ctx.nats.publish(subjects.keys_changed(), str(key_id).encode())
+    nc = request.app.ctx.nats
+    await nc.publish(subjects.keys_changed(), str(key_id).encode())
+    await nc.flush()  # on the server before we answer: the other workers hear of it within milliseconds
 
 
 @endpoint(bp, "POST", "", scope="keys:write", summary="Create an API key (the key is returned once)", body=KeyCreate,
@@ -223,10 +232,18 @@ async def delete_key(request: Request, key_id: uuid.UUID) -> dict[str, Any]:
     return {"success": True}
 
 
-@endpoint(bp, "GET", "/<key_id:uuid>/audit", scope="keys:read", summary="A key's audit log", query=ListQuery,
+@endpoint(bp, "GET", "/<key_id:uuid>/audit", scope="keys:read", summary="A key's audit log", query=AuditQuery,
           response=Page[AuditOut])  # fmt: skip
-async def key_audit(request: Request, key_id: uuid.UUID, query: ListQuery) -> dict[str, Any]:
-    from omni.db.models import ApiKeyAuditLog
-
+async def key_audit(request: Request, key_id: uuid.UUID, query: AuditQuery) -> dict[str, Any]:
+    """Newest first; filter by time range (`since`, `until`), path prefix and status code."""
     await _get(key_id)
-    return await paginate(ApiKeyAuditLog.filter(api_key_id=key_id), query, lambda r: AuditOut.model_validate(r).dump())
+    qs = ApiKeyAuditLog.filter(api_key_id=key_id)
+    if query.since:
+        qs = qs.filter(created_at__gte=query.since)
+    if query.until:
+        qs = qs.filter(created_at__lt=query.until)
+    if query.path:
+        qs = qs.filter(path__startswith=query.path)
+    if query.status_code:
+        qs = qs.filter(status=query.status_code)
+    return await paginate(qs, query, lambda r: AuditOut.model_validate(r).dump())
