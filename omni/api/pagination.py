@@ -57,3 +57,74 @@ async def paginate(
     if total is not None:
         meta["total"] = total
     return {"items": [render(r) for r in rows], "meta": meta}
+
+
+# -- keyset on (sort value, id), for lists sorted by something else than creation time ---------------------------
+
+SortValue = datetime | int | str
+
+
+def encode_keyset(value: SortValue, row_id: uuid.UUID | int) -> str:
+    """A cursor for any sort: the row's sort value (typed) and its id."""
+    raw_value: Any
+    if isinstance(value, datetime):
+        kind, raw_value = "t", value.isoformat()
+    elif isinstance(value, bool | int):
+        kind, raw_value = "i", int(value)
+    else:
+        kind, raw_value = "s", str(value)
+    raw = json.dumps([kind, raw_value, str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_keyset(cursor: str, kind: str) -> tuple[SortValue, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        got, value, row_id = json.loads(raw)
+        if got != kind:
+            raise ValueError("a cursor of another sort")
+        if kind == "t":
+            value = datetime.fromisoformat(value)
+        elif kind == "i":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError("not an integer")
+        elif not isinstance(value, str):
+            raise ValueError("not a string")
+        return value, str(uuid.UUID(row_id)) if "-" in str(row_id) else str(int(row_id))
+    except (ValueError, TypeError, AttributeError):
+        raise ApiError(
+            400,
+            VALIDATION_ERROR,
+            "invalid cursor",
+            {"fields": {"cursor": ["not a cursor from this API for this sort"]}},
+        ) from None
+
+
+async def paginate_keyset(
+    qs: QuerySet[Any],
+    query: ListQuery,
+    render: Callable[[Any], dict[str, Any]],
+    *,
+    key: str,
+    kind: str,
+    descending: bool = True,
+) -> dict[str, Any]:
+    """`{items, meta}` for `qs` ordered by (`key`, id), both descending or both ascending.
+
+    `key` is a field or an annotation of `qs` that is never null (annotate with `Coalesce` for a nullable column);
+    `kind` is the type of its values: "t" (datetime), "i" (integer) or "s" (string). Cursors of another sort are
+    rejected (400)."""
+    total = await qs.count() if query.include_total else None
+    op = "lt" if descending else "gt"
+    if query.cursor:
+        value, row_id = decode_keyset(query.cursor, kind)
+        qs = qs.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": row_id}))
+    sign = "-" if descending else ""
+    rows = await qs.order_by(f"{sign}{key}", f"{sign}id").limit(query.limit + 1)
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cursor = encode_keyset(getattr(rows[-1], key), rows[-1].id) if more and rows else None
+    meta: dict[str, Any] = {"hasMore": more, "cursor": cursor}
+    if total is not None:
+        meta["total"] = total
+    return {"items": [render(r) for r in rows], "meta": meta}
