@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 from sanic import Request
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
@@ -20,29 +20,12 @@ from omni.api.models import ApiModel
 from omni.api.pagination import ListQuery
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple | set):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class Input(ApiModel):
-    """An API input whose strings (also inside JSON values) never hold NUL, which PostgreSQL cannot store."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise ValueError("must not contain NUL (\\u0000) characters")
-        return value
+    """An API input (NUL characters, which PostgreSQL cannot store, are refused for every route in routing.validate)."""
 
 
 class InputList(Input, ListQuery):
-    """A list query (limit, cursor, includeTotal) with safe strings."""
+    """A list query (limit, cursor, includeTotal)."""
 
 
 class InstanceListQuery(InputList):
