@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from omni import __version__
 from omni.api import auth, errors
 from omni.api.audit import AuditEntry, AuditWriter
 from omni.api.audit import now as utcnow
-from omni.api.ratelimit import RateLimiter
+from omni.api.ratelimit import SHARE_EVERY, RateLimiter
 from omni.api.routes.metrics import Metrics
 from omni.bus import subjects
 from omni.db import crypto
@@ -70,10 +72,17 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
             app.ctx.keys.evict(msg.data.decode() or None)
 
         await app.ctx.nats.subscribe(subjects.keys_changed(), cb=key_changed)
+
+        async def usage(msg: Msg) -> None:
+            app.ctx.limiter.absorb(msg.data)
+
+        await app.ctx.nats.subscribe(subjects.rate_limit_usage(), cb=usage)
+        app.ctx.share_usage = asyncio.create_task(_share_usage(app), name="rate-limit-share")
         app.ctx.audit.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        app.ctx.share_usage.cancel()
         await app.ctx.audit.stop()
         await app.ctx.nats.drain()
 
@@ -109,3 +118,12 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
     app.error_handler.add(Exception, errors.handle)
     app.blueprint(Blueprint.group(*blueprints(), url_prefix="/api/v2"))
     return app
+
+
+async def _share_usage(app: Sanic) -> None:
+    while True:
+        await asyncio.sleep(SHARE_EVERY)
+        message = app.ctx.limiter.share()
+        if message is not None:
+            with contextlib.suppress(Exception):  # NATS down: limits stay per worker until it is back
+                await app.ctx.nats.publish(subjects.rate_limit_usage(), message)

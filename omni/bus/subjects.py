@@ -7,6 +7,11 @@ import re
 INTERNAL = "omni.internal"
 
 
+def rate_limit_usage() -> str:
+    """Each API worker's request counts per key, shared so that limits hold across workers and nodes."""
+    return f"{INTERNAL}.ratelimit.usage"
+
+
 def keys_changed() -> str:
     """Broadcast when an API key is revoked, updated or deleted: every API worker drops it from its cache."""
     return f"{INTERNAL}.keys.changed"
