@@ -108,3 +108,10 @@ async def test_instance_restriction(api: Api) -> None:
     assert (await api.patch(f"{RULES}/{ra['id']}", key=key, json={"instanceId": b})).status == 403
     r = await api.post("/api/v2/access/check", key=key, json={"instanceId": b, "platformUserId": "x"})
     assert r.status == 403
+
+
+async def test_check_needs_only_read(api: Api) -> None:
+    reader = await api.new_key(scopes=["access:read"])
+    r = await api.post("/api/v2/access/check", key=reader, json={"instanceId": "00000000-0000-0000-0000-000000000009",
+                                                                  "platformUserId": "u", "channel": "discord"})  # fmt: skip
+    assert r.status == 404 and r.json["error"]["code"] == "NOT_FOUND"  # past the scope check: no such instance

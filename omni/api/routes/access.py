@@ -181,7 +181,7 @@ async def delete_rule(request: Request, rule_id: uuid.UUID) -> dict[str, Any]:
     return {"success": True}
 
 
-@endpoint(bp, "POST", "/check", scope="access:write", summary="Would this sender be allowed on this instance?",
+@endpoint(bp, "POST", "/check", scope="access:read", summary="Would this sender be allowed on this instance?",
           body=CheckBody, response=Data[CheckOut])  # fmt: skip
 async def check_access(request: Request, body: CheckBody) -> dict[str, Any]:
     check_instance(request, body.instance_id)
