@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import Field
@@ -42,14 +43,19 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 
 async def paginate(
-    qs: QuerySet[Any], query: ListQuery, render: Callable[[Any], dict[str, Any]], *, field: str = "created_at"
+    qs: QuerySet[Any],
+    query: ListQuery,
+    render: Callable[[Any], dict[str, Any]],
+    *,
+    field: str = "created_at",
+    lean: bool = False,
 ) -> dict[str, Any]:
     """`{items, meta: {total?, hasMore, cursor}}` for `qs`, newest first."""
     total = await qs.count() if query.include_total else None
     if query.cursor:
         at, row_id = decode_cursor(query.cursor)
         qs = qs.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "id__lt": row_id}))
-    rows = await qs.order_by(f"-{field}", "-id").limit(query.limit + 1)
+    rows = await _fetch(qs.order_by(f"-{field}", "-id").limit(query.limit + 1), lean)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     cursor = encode_cursor(getattr(rows[-1], field), rows[-1].id) if more and rows else None
@@ -108,6 +114,7 @@ async def paginate_keyset(
     key: str,
     kind: str,
     descending: bool = True,
+    lean: bool = False,
 ) -> dict[str, Any]:
     """`{items, meta}` for `qs` ordered by (`key`, id), both descending or both ascending.
 
@@ -120,7 +127,7 @@ async def paginate_keyset(
         value, row_id = decode_keyset(query.cursor, kind)
         qs = qs.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": row_id}))
     sign = "-" if descending else ""
-    rows = await qs.order_by(f"{sign}{key}", f"{sign}id").limit(query.limit + 1)
+    rows = await _fetch(qs.order_by(f"{sign}{key}", f"{sign}id").limit(query.limit + 1), lean)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     cursor = encode_keyset(getattr(rows[-1], key), rows[-1].id) if more and rows else None
@@ -128,3 +135,11 @@ async def paginate_keyset(
     if total is not None:
         meta["total"] = total
     return {"items": [render(r) for r in rows], "meta": meta}
+
+
+async def _fetch(qs: QuerySet[Any], lean: bool) -> list[Any]:
+    """Rows as model objects, or (`lean`) as plain attribute bags: building a Tortoise model per row is the largest
+    cost of a list of wide rows, and a list only reads them. `render` must use attributes only (no relations)."""
+    if not lean:
+        return list(await qs)
+    return [SimpleNamespace(**row) for row in await qs.values()]

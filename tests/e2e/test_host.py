@@ -318,6 +318,7 @@ def test_one_supervisor_per_data_dir_and_degraded_health(installed: Home) -> Non
         nats_proc = psutil.Process(installed.pid("nats"))
         nats_proc.suspend()
         try:
+            time.sleep(0.6)  # past the health result's reuse window
             degraded = installed.health()
             assert degraded.status_code == 503
             body = degraded.json()

@@ -153,3 +153,12 @@ async def test_instance_restriction(api: Api) -> None:
         assert r.status == 403 and r.json["error"]["code"] == "FORBIDDEN", method
     r = await api.post(BASE, key=key, json={"name": "C", "channel": "discord"})
     assert r.status == 403
+
+
+async def test_list_masks_tokens_like_get(api: Api) -> None:
+    created = await api.post(BASE, json={"name": "masked", "channel": "discord",
+                                         "token": "abcdefghijklmnopqrstuvwxyz123456"})  # fmt: skip
+    assert created.status == 201, created.json
+    listed = (await api.get(BASE)).json["items"]
+    row = next(i for i in listed if i["name"] == "masked")
+    assert row["discordBotToken"] == created.json["data"]["discordBotToken"] == "abcd********3456"

@@ -224,12 +224,12 @@ async def list_chats(request: Request, query: ChatListQuery) -> dict[str, Any]:
         qs = qs.annotate(_muted=RawSQL(MUTED_SQL)).filter(_muted=query.muted)
     qs = search(qs, ["name"], query.search)
     if query.sort == "unread":
-        return await paginate_keyset(qs, query, render, key="unread_count", kind="i")
+        return await paginate_keyset(qs, query, render, key="unread_count", kind="i", lean=True)
     if query.sort == "name":
         qs = qs.annotate(_name=RawSQL("lower(coalesce(name, ''))"))
-        return await paginate_keyset(qs, query, render, key="_name", kind="s", descending=False)
+        return await paginate_keyset(qs, query, render, key="_name", kind="s", descending=False, lean=True)
     qs = qs.annotate(_activity=Coalesce("last_message_at", EPOCH))
-    return await paginate_keyset(qs, query, render, key="_activity", kind="t")
+    return await paginate_keyset(qs, query, render, key="_activity", kind="t", lean=True)
 
 
 @endpoint(bp, "POST", "", scope="chats:write", summary="Create a chat record", body=ChatCreate, response=Data[ChatOut],
@@ -362,7 +362,7 @@ async def read_chat(request: Request, chat_id: uuid.UUID) -> dict[str, Any]:
 async def chat_messages(request: Request, chat_id: uuid.UUID, query: MessageFilters) -> dict[str, Any]:
     chat = await get_chat(request, chat_id)
     qs = filter_messages(Message.filter(chat_id=chat.id), query)
-    return await paginate(qs, query, render_message, field="platform_timestamp")
+    return await paginate(qs, query, render_message, field="platform_timestamp", lean=True)
 
 
 @endpoint(bp, "GET", "/<chat_id:uuid>/participants", scope="chats:read", summary="A chat's participants",

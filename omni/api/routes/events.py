@@ -226,7 +226,7 @@ def _aware(value: datetime) -> datetime:
 @endpoint(bp, "GET", "", scope="events:read", summary="List events, newest first", query=EventListQuery,
           response=Page[EventOut])  # fmt: skip
 async def list_events(request: Request, query: EventListQuery) -> dict[str, Any]:
-    return await paginate(filter_events(request, OmniEvent.all(), query), query, render)
+    return await paginate(filter_events(request, OmniEvent.all(), query), query, render, lean=True)
 
 
 @endpoint(bp, "POST", "/search", scope="events:read", summary="Search the journal's text", body=SearchBody,
@@ -281,14 +281,14 @@ async def event_analytics(request: Request, query: AnalyticsQuery) -> dict[str, 
 @endpoint(bp, "GET", "/timeline/<person_id:uuid>", scope="events:read", summary="A person's events, newest first",
           query=ListQuery, response=Page[EventOut])  # fmt: skip
 async def person_events(request: Request, person_id: uuid.UUID, query: ListQuery) -> dict[str, Any]:
-    return await paginate(_scoped(request, OmniEvent.filter(person_id=person_id), None), query, render)
+    return await paginate(_scoped(request, OmniEvent.filter(person_id=person_id), None), query, render, lean=True)
 
 
 @endpoint(bp, "GET", "/by-sender/<sender_id:str>", scope="events:read",
           summary="Events of a sender (platform user id), newest first", query=ListQuery, response=Page[EventOut])  # fmt: skip
 async def sender_events(request: Request, sender_id: str, query: ListQuery) -> dict[str, Any]:
     qs = OmniEvent.filter(platform_identity__platform_user_id=sender_id[:255])
-    return await paginate(_scoped(request, qs, None), query, render)
+    return await paginate(_scoped(request, qs, None), query, render, lean=True)
 
 
 @endpoint(bp, "POST", "/trigger", scope="events:write", summary="Trigger a custom event", body=TriggerBody,

@@ -366,7 +366,7 @@ async def list_instances(request: Request, query: InstanceQuery) -> dict[str, An
         qs = qs.filter(is_active=query.is_active)
     if query.search:
         qs = qs.filter(name__icontains=query.search)
-    return await paginate(qs, query, render)
+    return await paginate(qs, query, render, lean=True)
 
 
 @endpoint(bp, "GET", "/supported-channels", scope="instances:read", summary="Channels of the loaded plugins",

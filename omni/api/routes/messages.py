@@ -233,7 +233,7 @@ async def list_messages(request: Request, query: MessageListQuery) -> dict[str, 
         qs = qs.filter(instance_id__in=allowed)
     if query.chat_id:
         qs = qs.filter(chat_id=query.chat_id)
-    return await paginate(filter_messages(qs, query), query, render_message, field="platform_timestamp")
+    return await paginate(filter_messages(qs, query), query, render_message, field="platform_timestamp", lean=True)
 
 
 @endpoint(bp, "GET", "/by-external", scope="messages:read", summary="Find a message by its platform id",

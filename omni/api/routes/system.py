@@ -20,6 +20,7 @@ from omni.api.routing import ANY_KEY, PUBLIC, endpoint
 bp = Blueprint("system")
 
 CHECK_TIMEOUT = 3.0
+HEALTH_TTL = 0.5  # seconds a health result is reused
 
 
 class Check(BaseModel):
@@ -34,6 +35,7 @@ class Health(BaseModel):
     version: str
     uptime: float
     timestamp: str
+    checkedAt: str
     checks: dict[str, Check]
 
 
@@ -83,17 +85,32 @@ def _nats(request: Request) -> Any:
 
 @endpoint(bp, "GET", "/health", scope=PUBLIC, summary="Health of the API, the database and NATS", response=Health)
 async def health(request: Request) -> HTTPResponse:
-    """`healthy` (200) when the database answers a query and NATS a JetStream account call; else `degraded` (503)."""
-    database, bus = await asyncio.gather(_timed(_database), _timed(_nats(request)))
+    """`healthy` (200) when the database answers a query and NATS a JetStream account call; else `degraded` (503).
+
+    The checks run at most once per HEALTH_TTL per worker; concurrent callers share one run (`checkedAt` tells when),
+    so a flood of health probes never becomes a flood of database and NATS calls."""
+    app = request.app
+    now = time.monotonic()
+    cached = getattr(app.ctx, "health", None)
+    if cached is None or now - cached[0] >= HEALTH_TTL:
+        cached = (now, asyncio.ensure_future(_checks(request)))
+        app.ctx.health = cached
+    database, bus, checked_at = await asyncio.shield(cached[1])
     ok = database["status"] == "ok" and bus["status"] == "ok"
     body = {
         "status": "healthy" if ok else "degraded",
         "version": request.app.ctx.version,
         "uptime": round(time.time() - request.app.ctx.runtime.started, 3),
         "timestamp": datetime.now(UTC).isoformat(),
+        "checkedAt": checked_at,
         "checks": {"database": database, "nats": bus},
     }
     return json(body, status=200 if ok else 503)
+
+
+async def _checks(request: Request) -> tuple[dict[str, Any], dict[str, Any], str]:
+    database, bus = await asyncio.gather(_timed(_database), _timed(_nats(request)))
+    return database, bus, datetime.now(UTC).isoformat()
 
 
 @endpoint(bp, "GET", "/info", scope=PUBLIC, summary="Version and runtime information", response=Info)
