@@ -14,11 +14,13 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
 from tortoise import Tortoise
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from omni.api import sqllist
 from omni.api.auth import check_instance, instance_filter
 from omni.api.errors import NOT_FOUND, VALIDATION_ERROR, ApiError
 from omni.api.models import ApiModel, Data, Out, Page
@@ -216,6 +218,38 @@ def filter_events(request: Request, qs: QuerySet[OmniEvent], f: EventFilters) ->
     return qs
 
 
+ROW_JSON = sqllist.json_object(EventOut.model_fields)
+
+
+def event_where(request: Request, f: EventFilters) -> sqllist.Where:
+    """`filter_events` as SQL, for the hot `GET /events`."""
+    w = sqllist.Where()
+    allowed = instance_filter(request, f.instance_id)
+    if allowed is not None:
+        if f.instance_id is not None:
+            w.add("instance_id = any({}::uuid[])", allowed)
+        else:  # events of no instance are visible to restricted keys too
+            w.add("(instance_id = any({}::uuid[]) or instance_id is null)", allowed)
+    if f.event_type and f.event_type != "*":
+        if f.event_type.endswith(".*"):
+            w.add("event_type like {}", sqllist.like_pattern(f.event_type[:-1]).removeprefix("%"))
+        else:
+            w.add("event_type = {}", f.event_type)
+    if f.channel:
+        w.add("channel = {}", f.channel)
+    if f.direction:
+        w.add("direction = {}", f.direction)
+    if f.person_id:
+        w.add("person_id = {}", f.person_id)
+    if f.since:
+        w.add("created_at >= {}", f.since)
+    if f.until:
+        w.add("created_at < {}", f.until)
+    if f.correlation_id:
+        w.add("correlation_id = {}", f.correlation_id)
+    return w
+
+
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -225,8 +259,8 @@ def _aware(value: datetime) -> datetime:
 
 @endpoint(bp, "GET", "", scope="events:read", summary="List events, newest first", query=EventListQuery,
           response=Page[EventOut])  # fmt: skip
-async def list_events(request: Request, query: EventListQuery) -> dict[str, Any]:
-    return await paginate(filter_events(request, OmniEvent.all(), query), query, render, lean=True)
+async def list_events(request: Request, query: EventListQuery) -> HTTPResponse:
+    return await sqllist.page("omni_events", event_where(request, query), query, ROW_JSON, sort="created_at")
 
 
 @endpoint(bp, "POST", "/search", scope="events:read", summary="Search the journal's text", body=SearchBody,
