@@ -9,20 +9,23 @@ from typing import Any, Literal
 
 from pydantic import Field
 from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Coalesce
 from tortoise.transactions import in_transaction
 
+from omni.api import sqllist
 from omni.api.auth import check_instance, instance_filter
 from omni.api.common import conflict, is_unique_violation
 from omni.api.errors import NOT_FOUND, VALIDATION_ERROR, ApiError
 from omni.api.models import ApiModel, Data, Out, Page, Success
 from omni.api.pagination import ListQuery, paginate, paginate_keyset
 from omni.api.querying import search
-from omni.api.routes.messages import MessageFilters, MessageOut, filter_messages, render_message
+from omni.api.routes.messages import ROW_JSON as MESSAGE_ROW_JSON
+from omni.api.routes.messages import MessageFilters, MessageOut, message_where
 from omni.api.routing import endpoint
-from omni.db.models import Chat, ChatParticipant, Instance, Message
+from omni.db.models import Chat, ChatParticipant, Instance
 from omni.db.models.enums import CHAT_TYPES, PARTICIPANT_ROLES
 
 bp = Blueprint("chats", url_prefix="/chats")
@@ -359,10 +362,10 @@ async def read_chat(request: Request, chat_id: uuid.UUID) -> dict[str, Any]:
 
 @endpoint(bp, "GET", "/<chat_id:uuid>/messages", scope="chats:read", summary="A chat's messages, newest first",
           query=MessageFilters, response=Page[MessageOut])  # fmt: skip
-async def chat_messages(request: Request, chat_id: uuid.UUID, query: MessageFilters) -> dict[str, Any]:
-    chat = await get_chat(request, chat_id)
-    qs = filter_messages(Message.filter(chat_id=chat.id), query)
-    return await paginate(qs, query, render_message, field="platform_timestamp", lean=True)
+async def chat_messages(request: Request, chat_id: uuid.UUID, query: MessageFilters) -> HTTPResponse:
+    chat = await get_chat(request, chat_id)  # 404 / 403 for the chat's instance
+    where = message_where(query, None, chat.id)
+    return await sqllist.page("messages", where, query, MESSAGE_ROW_JSON, sort="platform_timestamp")
 
 
 @endpoint(bp, "GET", "/<chat_id:uuid>/participants", scope="chats:read", summary="A chat's participants",

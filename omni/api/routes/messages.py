@@ -12,7 +12,6 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from omni.api import sqllist
@@ -21,7 +20,6 @@ from omni.api.common import conflict, is_unique_violation
 from omni.api.errors import NOT_FOUND, VALIDATION_ERROR, ApiError
 from omni.api.models import ApiModel, Data, Out, Page, Success
 from omni.api.pagination import ListQuery
-from omni.api.querying import search
 from omni.api.routing import endpoint
 from omni.db.models import Chat, Message, Person
 from omni.db.models.enums import DELIVERY_STATUSES, MESSAGE_SOURCES, MESSAGE_STATUSES, MESSAGE_TYPES
@@ -179,7 +177,7 @@ ROW_JSON = sqllist.json_object(
 
 
 def message_where(query: MessageFilters, instances: list[uuid.UUID] | None, chat_id: uuid.UUID | None) -> sqllist.Where:
-    """`filter_messages` as SQL, for the hot `GET /messages`."""
+    """The filters of every message list, as SQL (`GET /messages`, `GET /chats/:id/messages`)."""
     w = sqllist.Where()
     if instances is not None:
         w.add("instance_id = any({}::uuid[])", instances)
@@ -208,30 +206,6 @@ def message_where(query: MessageFilters, instances: list[uuid.UUID] | None, chat
     if query.search:
         w.add("text_content ilike {}", sqllist.like_pattern(query.search))
     return w
-
-
-def filter_messages(qs: QuerySet[Message], query: MessageFilters) -> QuerySet[Message]:
-    if query.message_type:
-        qs = qs.filter(message_type__in=query.message_type)
-    if query.status:
-        qs = qs.filter(status=query.status)
-    elif not query.include_deleted:
-        qs = qs.exclude(status="deleted")
-    if query.delivery_status:
-        qs = qs.filter(delivery_status=query.delivery_status)
-    if query.has_media is not None:
-        qs = qs.filter(has_media=query.has_media)
-    if query.sender_person_id:
-        qs = qs.filter(sender_person_id=query.sender_person_id)
-    if query.sender_platform_user_id:
-        qs = qs.filter(sender_platform_user_id=query.sender_platform_user_id)
-    if query.is_from_me is not None:
-        qs = qs.filter(is_from_me=query.is_from_me)
-    if query.since:
-        qs = qs.filter(platform_timestamp__gte=query.since)
-    if query.until:
-        qs = qs.filter(platform_timestamp__lt=query.until)
-    return search(qs, ["text_content"], query.search)
 
 
 async def get_message(request: Request, message_id: uuid.UUID) -> Message:
