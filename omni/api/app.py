@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from omni.api.routes.metrics import Metrics
 from omni.bus import subjects
 from omni.db import crypto
 from omni.db.config import tortoise_config
-from omni.host import nats
+from omni.host import nats, procs
 
 DEFAULT_RATE_LIMIT = 1000  # requests per minute for keys without their own limit (Omni v2's default)
 
@@ -64,6 +65,8 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
+        procs.die_with_parent()  # a forked worker goes with the API process (kill -9 of it leaves no worker behind)
+        app.ctx.limiter.node = uuid.uuid4().hex  # forked workers must not share the id their parent drew
         if runtime.secret_key_path is not None:
             crypto.load_key(runtime.secret_key_path, create=False)
         app.ctx.nats = await nats.connect(runtime.nats_url, retry=True)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FieldSerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+)
 from pydantic.alias_generators import to_camel
 
 T = TypeVar("T")
@@ -16,10 +24,25 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", str_max_length=100_000)
 
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+TIME_SQL = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # the same for PostgreSQL's to_char
+
+
+def json_time(value: datetime) -> str:
+    return (value.astimezone(UTC) if value.tzinfo else value).strftime(TIME_FORMAT)
+
+
 class Out(BaseModel):
     """Output: camelCase names, built from ORM objects."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
+
+    @field_serializer("*", mode="wrap")
+    def _time(self, value: Any, handler: SerializerFunctionWrapHandler, info: FieldSerializationInfo) -> Any:
+        """Times in JSON always as `2026-11-23T14:58:38.328172Z` (UTC, microseconds), as the SQL lists write them."""
+        if isinstance(value, datetime) and info.mode == "json":
+            return json_time(value)
+        return handler(value)
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

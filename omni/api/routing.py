@@ -86,6 +86,12 @@ def endpoint(
     return decorate
 
 
+def mount(app: Any, bp: Blueprint) -> None:
+    """Add a plugin's blueprint under /api/v2 (for `register_routes(app)`): its `endpoint()` routes are then
+    authenticated, scope-checked, rate-limited, audited and in the OpenAPI document like omni's own."""
+    app.blueprint(bp, url_prefix=f"{PREFIX}{bp.url_prefix or ''}")
+
+
 def lookup(route_name: str | None) -> Endpoint | None:
     """The endpoint of a Sanic route name (`<app>.<blueprint>.<handler>`)."""
     if not route_name:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 NAMESPACES = (
     "messages", "chats", "instances", "persons", "events", "access", "settings", "providers", "automations",
-    "webhooks", "keys", "logs", "batch", "metrics",
+    "webhooks", "keys", "logs", "batch", "metrics", "plugins", "dead-letters",
 )  # fmt: skip
 ACTIONS = ("read", "write", "send", "delete")
 

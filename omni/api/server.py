@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -27,9 +28,13 @@ def runtime_for(settings: Settings, paths: Paths) -> ApiRuntime:
 
 
 def _factory() -> Sanic:
-    """Each worker builds its app from its own environment (the supervisor passes every setting that way)."""
+    """The app, built from this process's environment (the supervisor passes every setting that way). A forked worker
+    finds the one its parent built."""
     from omni import config
     from omni.paths import resolve
+
+    if "omni" in Sanic._app_registry:
+        return Sanic.get_app("omni")
 
     paths = resolve()
     return create_app(runtime_for(config.load(paths), paths))
@@ -55,6 +60,10 @@ def serve(settings: Settings, paths: Paths) -> None:
         app.run(single_process=True, **options)
         return
     _wait_at_gate()
+    # Workers fork from this process once the app is built: they share its memory pages (spawn would start each
+    # worker as a fresh interpreter importing everything again: +60 MiB a worker).
+    Sanic.start_method = "fork"
+    gc.freeze()  # the parent's objects: the collector never writes to them, so the forked workers keep sharing them
     loader = AppLoader(factory=_factory)
     app = loader.load()
     app.prepare(workers=settings.api_workers, **options)

@@ -42,9 +42,7 @@ def spawn(
 
     def before_exec() -> None:
         # CPython runs this after the uid/gid change, which would otherwise clear the death signal.
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(death_signal))
-        if os.getppid() != parent:  # the parent died between fork and prctl
-            os._exit(1)
+        die_with_parent(death_signal, parent)
 
     kwargs: dict[str, object] = {}
     if account is not None:
@@ -60,6 +58,16 @@ def spawn(
         preexec_fn=before_exec if sys.platform.startswith("linux") else None,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def die_with_parent(death_signal: int = signal.SIGTERM, parent: int | None = None) -> None:
+    """This process gets `death_signal` when its parent dies (Linux; a no-op elsewhere). A forked child calls this
+    itself: the kernel clears the setting on fork."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(death_signal))
+    if parent is not None and os.getppid() != parent:  # the parent died before the prctl
+        os._exit(1)
 
 
 def base_env() -> dict[str, str]:

@@ -332,13 +332,19 @@ def test_one_supervisor_per_data_dir_and_degraded_health(installed: Home) -> Non
 
 
 def test_several_api_workers(installed: Home) -> None:
+    """Workers fork from the API process; kill -9 of it takes the workers along and the supervisor starts it anew."""
     installed.extra_env["OMNI_API_WORKERS"] = "2"
     try:
         installed.omni("start")
         api = psutil.Process(installed.pid("api"))
-        workers = [p for p in api.children(recursive=True) if "--multiprocessing-fork" in " ".join(p.cmdline())]
+        workers = [p for p in api.children(recursive=True) if "_api" in " ".join(p.cmdline())]
         assert len(workers) >= 2
         assert all(installed.health().status_code == 200 for _ in range(4))
+        api.kill()
+        _, alive = psutil.wait_procs(workers, timeout=10)
+        assert alive == [], "a worker outlived the API process"
+        installed.wait_healthy(timeout=30)
+        assert installed.pid("api") != api.pid
         installed.omni("stop")
         assert installed.processes() == []
     finally:

@@ -11,8 +11,6 @@ from pydantic import Field
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q, RawSQL
-from tortoise.functions import Coalesce
 from tortoise.transactions import in_transaction
 
 from omni.api import sqllist
@@ -20,9 +18,9 @@ from omni.api.auth import check_instance, instance_filter
 from omni.api.common import conflict, is_unique_violation
 from omni.api.errors import NOT_FOUND, VALIDATION_ERROR, ApiError
 from omni.api.models import ApiModel, Data, Out, Page, Success
-from omni.api.pagination import ListQuery, paginate, paginate_keyset
-from omni.api.querying import search
-from omni.api.routes.messages import ROW_JSON as MESSAGE_ROW_JSON
+from omni.api.pagination import ListQuery, paginate
+from omni.api.routes.messages import BY_TIME as MESSAGES_BY_TIME
+from omni.api.routes.messages import ROW_SHAPE as MESSAGE_ROW_SHAPE
 from omni.api.routes.messages import MessageFilters, MessageOut, message_where
 from omni.api.routing import endpoint
 from omni.db.models import Chat, ChatParticipant, Instance
@@ -33,9 +31,8 @@ bp = Blueprint("chats", url_prefix="/chats")
 ChatType = Literal[CHAT_TYPES]  # type: ignore[valid-type]
 Role = Literal[PARTICIPANT_ROLES]  # type: ignore[valid-type]
 DEFAULT_MUTE_MS = 8 * 3600 * 1000
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MUTED_SQL = ("(coalesce((settings->>'muted')::boolean, false) and "
-             "coalesce((settings->>'muteUntil')::timestamptz > now(), true))")  # fmt: skip
+MUTED_SQL = ("(coalesce((r.settings->>'muted')::boolean, false) and "
+             "coalesce((r.settings->>'muteUntil')::timestamptz > now(), true))")  # fmt: skip
 
 
 # -- models --------------------------------------------------------------------------------------------------------
@@ -174,6 +171,21 @@ def render(row: Chat) -> dict[str, Any]:
     }).dump()  # fmt: skip
 
 
+PINNED_SQL = "coalesce(r.settings->'pinned' = 'true'::jsonb, false)"
+LIST_SHAPE = sqllist.Shape(
+    ChatOut,
+    [f for f in ChatOut.model_fields if f not in ("is_archived", "is_pinned", "is_muted")],
+    defaults={"settings": "'{}'::jsonb"},
+    exprs={"isArchived": "r.archived_at is not null", "isPinned": PINNED_SQL, "isMuted": MUTED_SQL},
+    volatile="r.settings ? 'muteUntil'",  # isMuted turns false when that time passes
+)
+SORTS = {
+    "activity": sqllist.Sort("coalesce(r.last_message_at, '1970-01-01 00:00:00+00'::timestamptz)"),
+    "unread": sqllist.Sort("r.unread_count", "i"),
+    "name": sqllist.Sort("lower(coalesce(r.name, ''))", "s", descending=False),
+}
+
+
 def render_participant(row: ChatParticipant) -> dict[str, Any]:
     return ParticipantOut.model_validate(row).dump()
 
@@ -203,36 +215,30 @@ async def _check_parent(instance_id: uuid.UUID, parent_id: uuid.UUID | None, own
 
 
 @endpoint(bp, "GET", "", scope="chats:read", summary="List chats", query=ChatListQuery, response=Page[ChatOut])
-async def list_chats(request: Request, query: ChatListQuery) -> dict[str, Any]:
+async def list_chats(request: Request, query: ChatListQuery) -> HTTPResponse:
     """Newest activity first by default; `sort=unread` (most unread first) or `sort=name` (A→Z). Deleted chats are
     hidden unless `includeDeleted=true`."""
-    qs = Chat.all()
+    where = sqllist.Where()
     allowed = instance_filter(request, query.instance_id)
     if allowed is not None:
-        qs = qs.filter(instance_id__in=allowed)
+        where.add("instance_id = any({}::uuid[])", allowed)
     if not query.include_deleted:
-        qs = qs.filter(deleted_at__isnull=True)
+        where.conditions.append("deleted_at is null")
     if query.channel:
-        qs = qs.filter(channel=query.channel)
+        where.add("channel = {}", query.channel)
     if query.chat_type:
-        qs = qs.filter(chat_type=query.chat_type)
+        where.add("chat_type = {}", query.chat_type)
     if query.archived is not None:
-        qs = qs.filter(archived_at__isnull=not query.archived)
+        where.conditions.append("archived_at is not null" if query.archived else "archived_at is null")
     if query.unread is not None:
-        qs = qs.filter(unread_count__gt=0) if query.unread else qs.filter(unread_count__lte=0)
+        where.conditions.append("unread_count > 0" if query.unread else "unread_count <= 0")
     if query.pinned is not None:
-        pinned = Q(settings__contains={"pinned": True})
-        qs = qs.filter(pinned if query.pinned else ~pinned)
+        where.conditions.append(f"{'' if query.pinned else 'not '}{PINNED_SQL}")
     if query.muted is not None:
-        qs = qs.annotate(_muted=RawSQL(MUTED_SQL)).filter(_muted=query.muted)
-    qs = search(qs, ["name"], query.search)
-    if query.sort == "unread":
-        return await paginate_keyset(qs, query, render, key="unread_count", kind="i", lean=True)
-    if query.sort == "name":
-        qs = qs.annotate(_name=RawSQL("lower(coalesce(name, ''))"))
-        return await paginate_keyset(qs, query, render, key="_name", kind="s", descending=False, lean=True)
-    qs = qs.annotate(_activity=Coalesce("last_message_at", EPOCH))
-    return await paginate_keyset(qs, query, render, key="_activity", kind="t", lean=True)
+        where.conditions.append(f"{'' if query.muted else 'not '}{MUTED_SQL}")
+    if query.search:
+        where.add("name ilike {}", sqllist.like_pattern(query.search))
+    return await sqllist.page("chats", where, query, LIST_SHAPE, SORTS[query.sort])
 
 
 @endpoint(bp, "POST", "", scope="chats:write", summary="Create a chat record", body=ChatCreate, response=Data[ChatOut],
@@ -365,7 +371,7 @@ async def read_chat(request: Request, chat_id: uuid.UUID) -> dict[str, Any]:
 async def chat_messages(request: Request, chat_id: uuid.UUID, query: MessageFilters) -> HTTPResponse:
     chat = await get_chat(request, chat_id)  # 404 / 403 for the chat's instance
     where = message_where(query, None, chat.id)
-    return await sqllist.page("messages", where, query, MESSAGE_ROW_JSON, sort="platform_timestamp")
+    return await sqllist.page("messages", where, query, MESSAGE_ROW_SHAPE, MESSAGES_BY_TIME)
 
 
 @endpoint(bp, "GET", "/<chat_id:uuid>/participants", scope="chats:read", summary="A chat's participants",

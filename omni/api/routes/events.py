@@ -218,7 +218,8 @@ def filter_events(request: Request, qs: QuerySet[OmniEvent], f: EventFilters) ->
     return qs
 
 
-ROW_JSON = sqllist.json_object(EventOut.model_fields)
+ROW_SHAPE = sqllist.Shape(EventOut, EventOut.model_fields)
+BY_TIME = sqllist.Sort("r.created_at")
 
 
 def event_where(request: Request, f: EventFilters) -> sqllist.Where:
@@ -260,7 +261,7 @@ def _aware(value: datetime) -> datetime:
 @endpoint(bp, "GET", "", scope="events:read", summary="List events, newest first", query=EventListQuery,
           response=Page[EventOut])  # fmt: skip
 async def list_events(request: Request, query: EventListQuery) -> HTTPResponse:
-    return await sqllist.page("omni_events", event_where(request, query), query, ROW_JSON, sort="created_at")
+    return await sqllist.page("omni_events", event_where(request, query), query, ROW_SHAPE, BY_TIME)
 
 
 @endpoint(bp, "POST", "/search", scope="events:read", summary="Search the journal's text", body=SearchBody,

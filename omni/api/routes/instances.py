@@ -6,15 +6,19 @@ masked. Instance-restricted keys see and change only their instances, and cannot
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
 from tortoise.transactions import in_transaction
 
+from omni.api import sqllist
 from omni.api.auth import check_instance, instance_filter
 from omni.api.common import (
     CORE_EVENT_TYPES,
@@ -28,8 +32,8 @@ from omni.api.common import (
     unique_as_conflict,
 )
 from omni.api.models import Data, Out, Page, Success
-from omni.api.pagination import paginate
 from omni.api.routing import endpoint
+from omni.db import crypto
 from omni.db.crypto import mask
 from omni.db.models import AgentProvider, Instance
 from omni.db.models import enums as E
@@ -291,13 +295,55 @@ def render(row: Instance) -> dict[str, Any]:
 
 
 def _plugin_secrets(row: Instance) -> dict[str, str] | None:
-    if not row.secrets:
+    return _secrets_dict(row.secrets)
+
+
+def _secrets_dict(plain: str | None) -> dict[str, str] | None:
+    if not plain:
         return None
     try:
-        value = json.loads(row.secrets)
+        value = json.loads(plain)
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+# -- the list, in SQL (see omni.api.sqllist): PostgreSQL writes each row but the secrets, which Python decrypts and
+# masks (once per stored value: the masks are kept by ciphertext, so a list does not decrypt on every request).
+
+_PLAIN = [f for f in InstanceOut.model_fields if f not in (*SECRET_COLUMNS, "secrets", "has_token",
+                                                           "agent_reply_filter")]  # fmt: skip
+_REPLY_FILTER_SQL = ("case when r.agent_reply_filter is null then null else json_build_object("
+                     "'mode', r.agent_reply_filter->'mode', 'conditions', r.agent_reply_filter->'conditions') end")  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)
+def _masked(stored: str) -> str | None:
+    return mask(crypto.decrypt(stored))
+
+
+@functools.lru_cache(maxsize=1024)
+def _masked_secrets(stored: str) -> dict[str, str | None] | None:
+    plugin = _secrets_dict(crypto.decrypt(stored))
+    return None if plugin is None else {k: mask(v) for k, v in plugin.items()}
+
+
+def _finish_row(text: str, record: Any) -> str:
+    extra: dict[str, Any] = {}
+    has_token = False
+    for column in SECRET_COLUMNS:
+        stored = record[column]
+        value = None if stored is None else _masked(stored)
+        extra[to_camel(column)] = value
+        has_token = has_token or (bool(value) and column != "discord_webhook_url")
+    extra["hasToken"] = has_token
+    extra["secrets"] = None if record["secrets"] is None else _masked_secrets(record["secrets"])
+    return sqllist.splice(text, extra)
+
+
+LIST_SHAPE = sqllist.Shape(InstanceOut, _PLAIN, exprs={"agentReplyFilter": _REPLY_FILTER_SQL}, raw=(*SECRET_COLUMNS, "secrets"),
+                           finish=_finish_row)  # fmt: skip
+BY_CREATION = sqllist.Sort("r.created_at")
 
 
 # -- validation of a whole instance (create, or a row with changes) --------------------------------------------
@@ -355,18 +401,19 @@ async def _clear_other_defaults(row: Instance) -> None:
 
 @endpoint(bp, "GET", "", scope="instances:read", summary="List instances", query=InstanceQuery,
           response=Page[InstanceOut])  # fmt: skip
-async def list_instances(request: Request, query: InstanceQuery) -> dict[str, Any]:
-    qs = Instance.all()
+async def list_instances(request: Request, query: InstanceQuery) -> HTTPResponse:
+    """Newest first."""
+    where = sqllist.Where()
     allowed = instance_filter(request, query.instance_id)
     if allowed is not None:
-        qs = qs.filter(id__in=allowed)
+        where.add("id = any({}::uuid[])", allowed)
     if query.channel:
-        qs = qs.filter(channel=query.channel)
+        where.add("channel = {}", query.channel)
     if query.is_active is not None:
-        qs = qs.filter(is_active=query.is_active)
+        where.add("is_active = {}", query.is_active)
     if query.search:
-        qs = qs.filter(name__icontains=query.search)
-    return await paginate(qs, query, render, lean=True)
+        where.add("name ilike {}", sqllist.like_pattern(query.search))
+    return await sqllist.page("instances", where, query, LIST_SHAPE, BY_CREATION)
 
 
 @endpoint(bp, "GET", "/supported-channels", scope="instances:read", summary="Channels of the loaded plugins",

@@ -169,11 +169,15 @@ def render_message(row: Message) -> dict[str, Any]:
     }).dump()  # fmt: skip
 
 
-ROW_JSON = sqllist.json_object(
+ROW_SHAPE = sqllist.Shape(
+    MessageOut,
     [f for f in MessageOut.model_fields if f != "sender_name"],
     renamed={"senderName": "sender_display_name"},
     defaults={"edit_history": "'[]'::jsonb", "reactions": "'[]'::jsonb", "reaction_counts": "'{}'::jsonb"},
 )
+
+
+BY_TIME = sqllist.Sort("r.platform_timestamp")
 
 
 def message_where(query: MessageFilters, instances: list[uuid.UUID] | None, chat_id: uuid.UUID | None) -> sqllist.Where:
@@ -243,7 +247,7 @@ async def list_messages(request: Request, query: MessageListQuery) -> HTTPRespon
     """Ordered by `platformTimestamp` (newest first). Deleted messages are hidden unless `includeDeleted=true` or
     `status=deleted`."""
     where = message_where(query, instance_filter(request, query.instance_id), query.chat_id)
-    return await sqllist.page("messages", where, query, ROW_JSON, sort="platform_timestamp")
+    return await sqllist.page("messages", where, query, ROW_SHAPE, BY_TIME)
 
 
 @endpoint(bp, "GET", "/by-external", scope="messages:read", summary="Find a message by its platform id",
