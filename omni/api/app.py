@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nats.aio.msg import Msg
 from sanic import Blueprint, Request, Sanic
@@ -22,10 +24,14 @@ from omni.api.audit import AuditEntry, AuditWriter
 from omni.api.audit import now as utcnow
 from omni.api.ratelimit import SHARE_EVERY, RateLimiter
 from omni.api.routes.metrics import Metrics
+from omni.api.routes.send import IDEMPOTENCY_TTL
 from omni.bus import subjects
+from omni.channels.runtime import bucket
 from omni.db import crypto
 from omni.db.config import tortoise_config
 from omni.host import nats, procs
+from omni.pipeline.service import Pipeline
+from omni.plugins.manager import load_plugins
 
 DEFAULT_RATE_LIMIT = 1000  # requests per minute for keys without their own limit (Omni v2's default)
 
@@ -40,6 +46,11 @@ class ApiRuntime:
     nats_managed: bool = True
     default_rate_limit: int = DEFAULT_RATE_LIMIT
     started: float = field(default_factory=time.time)
+    data_dir: Path | None = None  # channel sessions, uploaded media (None: a temporary folder)
+    plugins_dir: Path | None = None  # third-party plugins (`omni plugins install`)
+    load_plugins: str | None = None  # OMNI_LOAD_PLUGINS: None = all, "" = none, "a,b" = those
+    pipeline: bool = True  # consumers + channel runtime in this process
+    bus_namespace: str = "omni"  # subjects, streams and buckets live under it (tests use one per database)
 
 
 def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
@@ -62,6 +73,10 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
     app.ctx.metrics = Metrics()
 
     register_tortoise(app, config=tortoise_config(runtime.database_url))
+    subjects.configure(runtime.bus_namespace)
+    app.ctx.data_dir = runtime.data_dir or Path(tempfile.mkdtemp(prefix="omni-data-"))
+    app.ctx.plugins = load_plugins(runtime.plugins_dir, runtime.load_plugins)
+    app.ctx.pipeline = None
 
     @app.before_server_start
     async def open_resources(app: Sanic) -> None:
@@ -81,10 +96,27 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
 
         await app.ctx.nats.subscribe(subjects.rate_limit_usage(), cb=usage)
         app.ctx.share_usage = asyncio.create_task(_share_usage(app), name="rate-limit-share")
+        app.ctx.js = app.ctx.nats.jetstream()
+        idempotency: list[Any] = []
+
+        async def idempotency_bucket() -> Any:
+            if not idempotency:
+                idempotency.append(await bucket(app.ctx.js, subjects.bucket_name("idempotency"), IDEMPOTENCY_TTL))
+            return idempotency[0]
+
+        app.ctx.idempotency = idempotency_bucket
+        if runtime.pipeline:
+            app.ctx.pipeline = Pipeline(app.ctx.nats, app.ctx.plugins, app.ctx.data_dir)
+            await app.ctx.pipeline.start()
+        await app.ctx.plugins.acall("startup", app=app)
         app.ctx.audit.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
+        await app.ctx.plugins.acall("shutdown", app=app)
+        if app.ctx.pipeline is not None:
+            await app.ctx.pipeline.stop()
+            app.ctx.pipeline = None
         app.ctx.share_usage.cancel()
         await app.ctx.audit.stop()
         await app.ctx.nats.drain()
@@ -120,6 +152,7 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
 
     app.error_handler.add(Exception, errors.handle)
     app.blueprint(Blueprint.group(*blueprints(), url_prefix="/api/v2"))
+    app.ctx.plugins.call("register_routes", app=app)
     return app
 
 

@@ -24,6 +24,9 @@ def runtime_for(settings: Settings, paths: Paths) -> ApiRuntime:
         secret_key_path=paths.master_key,
         postgres_managed=settings.postgres_managed,
         nats_managed=settings.nats_is_managed,
+        data_dir=paths.data,
+        plugins_dir=paths.data / "plugins",
+        load_plugins=os.environ.get("OMNI_LOAD_PLUGINS"),
     )
 
 

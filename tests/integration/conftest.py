@@ -4,6 +4,7 @@ database cloned from a migrated template."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import signal
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from tortoise import Tortoise
 
@@ -161,7 +163,9 @@ class Api:
 
 
 @pytest.fixture
-async def api(servers: Servers, db_url: str, secret_key: Path) -> AsyncIterator[Api]:
+async def api(request: pytest.FixtureRequest, servers: Servers, db_url: str, secret_key: Path) -> AsyncIterator[Api]:
+    """Tests marked `@pytest.mark.pipeline` get the consumers and the channel runtime too (start the app once with
+    `live_client`); each test has its own database and its own bus namespace on the shared nats-server."""
     from sanic import Sanic
 
     from omni.api.app import ApiRuntime, create_app
@@ -178,9 +182,31 @@ async def api(servers: Servers, db_url: str, secret_key: Path) -> AsyncIterator[
     finally:
         await conn.close()
     Sanic.test_mode = True
-    app = create_app(ApiRuntime(database_url=db_url, nats_url=servers.nats_url, secret_key_path=secret_key),
-                     name=f"omni_test_{uuid.uuid4().hex[:8]}")  # fmt: skip
+    tag = uuid.uuid4().hex[:8]
+    runtime = ApiRuntime(database_url=db_url, nats_url=servers.nats_url, secret_key_path=secret_key,
+                         pipeline=request.node.get_closest_marker("pipeline") is not None, load_plugins="",
+                         bus_namespace=f"t{tag}", data_dir=servers.root / "tests" / tag,
+                         plugins_dir=servers.root / "tests" / tag / "plugins")  # fmt: skip
+    app = create_app(runtime, name=f"omni_test_{tag}")
     client = app.asgi_client
     yield Api(client, plain, db_url)
     await Tortoise.close_connections()
     Sanic._app_registry.pop(app.name, None)
+
+
+@contextlib.asynccontextmanager
+async def live_client(api: Api) -> AsyncIterator[httpx.AsyncClient]:
+    """A client whose requests really run concurrently in one started app (the test client starts and stops the
+    app around each request)."""
+    app = api.client.sanic_app
+    await app._startup()
+    await app._server_event("init", "before")
+    await app._server_event("init", "after")
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://omni",
+                                     headers={"x-api-key": api.key}) as client:  # fmt: skip
+            yield client
+    finally:
+        await app._server_event("shutdown", "before")
+        await app._server_event("shutdown", "after")

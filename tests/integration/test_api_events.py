@@ -150,7 +150,7 @@ async def test_trigger_custom_event_is_journalled_and_published(api: Api, server
     async def on_message(msg: Any) -> None:
         await got.put(msg)
 
-    await nc.subscribe("omni.custom.>", cb=on_message)
+    await nc.subscribe(f"{subjects.CUSTOM}.>", cb=on_message)  # this test's bus namespace
     await nc.flush()
     try:
         r = await api.post("/api/v2/events/trigger", json={"eventType": "custom.order.paid", "payload": {"amount": 5},
@@ -160,7 +160,7 @@ async def test_trigger_custom_event_is_journalled_and_published(api: Api, server
         assert data["eventType"] == "custom.order.paid" and data["payload"] == {"amount": 5}
         assert data["instanceId"] == str(inst) and data["correlationId"] == "flow-1" and data["source"] == "api"
         msg = await asyncio.wait_for(got.get(), 5)
-        assert msg.subject == f"omni.custom.order.paid.{inst}"
+        assert msg.subject == f"{subjects.CUSTOM}.order.paid.{inst}"
         envelope = json.loads(msg.data)
         assert envelope["id"] == data["id"] and envelope["type"] == "custom.order.paid"
         assert envelope["payload"] == {"amount": 5} and envelope["metadata"]["correlationId"] == "flow-1"
@@ -168,7 +168,7 @@ async def test_trigger_custom_event_is_journalled_and_published(api: Api, server
 
         r = await api.post("/api/v2/events/trigger", json={"eventType": "custom.ping"})
         assert r.status == 201
-        assert (await asyncio.wait_for(got.get(), 5)).subject == "omni.custom.ping.global"
+        assert (await asyncio.wait_for(got.get(), 5)).subject == f"{subjects.CUSTOM}.ping.global"
 
         for bad in ("message.received", "custom.", "custom.a b", "custom.*", "custom.a.>", "custom..a", "x"):
             r = await api.post("/api/v2/events/trigger", json={"eventType": bad})
@@ -183,8 +183,8 @@ async def test_trigger_custom_event_is_journalled_and_published(api: Api, server
 
 
 def test_custom_event_subjects() -> None:
-    assert subjects.custom_event("custom.a.b-c_d", None) == "omni.custom.a.b-c_d.global"
-    assert subjects.custom_event("custom.x", "abc") == "omni.custom.x.abc"
+    assert subjects.custom_event("custom.a.b-c_d", None) == f"{subjects.CUSTOM}.a.b-c_d.global"
+    assert subjects.custom_event("custom.x", "abc") == f"{subjects.CUSTOM}.x.abc"
     for bad in ("a.b", "custom.", "custom.a..b", "custom.*", "custom.>", "custom.a b", "custom.a\nb"):
         with pytest.raises(ValueError):
             subjects.custom_event(bad)

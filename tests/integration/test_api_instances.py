@@ -55,7 +55,10 @@ async def test_filters_and_total(api: Api) -> None:
 
 async def test_supported_channels(api: Api) -> None:
     r = await api.get(f"{BASE}/supported-channels")
-    assert r.status == 200 and r.json == {"items": []}
+    assert r.status == 200
+    (loopback,) = r.json["items"]  # the built-in plugin; OMNI_LOAD_PLUGINS="" keeps the test hermetic
+    assert loopback["key"] == "loopback" and loopback["plugin"] == "loopback"
+    assert loopback["capabilities"]["canSendText"] is True and loopback["capabilities"]["canPair"] is False
 
 
 async def test_validation_names_the_fields(api: Api) -> None:

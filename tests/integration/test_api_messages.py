@@ -4,17 +4,13 @@ under concurrency, instance restriction."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from omni.db.models import Person
 from tests.integration import seed
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, live_client
 from tests.integration.test_api_chats import make_chat, walk
 
 BASE = datetime(2026, 2, 1, tzinfo=UTC)
@@ -115,24 +111,6 @@ async def test_filters_search_and_pagination(api: Api) -> None:
     r = await api.get(f"/api/v2/messages?instanceId={a}&includeTotal=true&limit=1")
     assert r.json["meta"]["total"] == 6 and r.json["meta"]["hasMore"]
     assert (await api.get("/api/v2/messages?messageType=nope")).status == 400
-
-
-@contextlib.asynccontextmanager
-async def live_client(api: Api) -> AsyncIterator[httpx.AsyncClient]:
-    """A client whose requests really run concurrently in one started app (the test client starts and stops the
-    app around each request)."""
-    app = api.client.sanic_app
-    await app._startup()
-    await app._server_event("init", "before")
-    await app._server_event("init", "after")
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://omni",
-                                     headers={"x-api-key": api.key}) as client:  # fmt: skip
-            yield client
-    finally:
-        await app._server_event("shutdown", "before")
-        await app._server_event("shutdown", "after")
 
 
 async def test_concurrent_reactions_are_all_counted(api: Api) -> None:

@@ -12,18 +12,22 @@ def blueprints() -> list[Blueprint]:
         agent_routes,
         automations,
         chats,
+        dead_letters,
         events,
+        instance_runtime,
         instances,
         keys,
         messages,
         metrics,
         persons,
+        plugins,
         providers,
+        send,
         settings,
         system,
         webhook_sources,
     )
 
-    resources = [keys, instances, agent_routes, providers, access, automations, webhook_sources, settings, chats,
-                 messages, persons, events]  # fmt: skip
+    resources = [keys, instances, instance_runtime, agent_routes, providers, access, automations, webhook_sources,
+                 settings, chats, messages, send, persons, events, plugins, dead_letters]  # fmt: skip
     return [system.bp, openapi.bp, metrics.bp, *(m.bp for m in resources)]

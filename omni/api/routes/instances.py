@@ -277,6 +277,7 @@ class InstanceOut(Out):
 class ChannelOut(Out):
     key: str
     name: str
+    plugin: str | None
     capabilities: dict[str, Any]
 
 
@@ -419,8 +420,11 @@ async def list_instances(request: Request, query: InstanceQuery) -> HTTPResponse
 @endpoint(bp, "GET", "/supported-channels", scope="instances:read", summary="Channels of the loaded plugins",
           response=ChannelList)  # fmt: skip
 async def supported_channels(request: Request) -> dict[str, Any]:
-    """Each loaded channel plugin: its key, name and capabilities (none are loaded until the channel runtime)."""
-    return {"items": []}
+    """Each loaded channel plugin: its key, name and capabilities."""
+    plugins = request.app.ctx.plugins
+    return {"items": [{"key": key, "name": cls.name or key, "plugin": plugins.owner_of("channel", key),
+                       "capabilities": cls.capabilities.model_dump(by_alias=True)}
+                      for key, cls in sorted(plugins.channels.items())]}  # fmt: skip
 
 
 @endpoint(bp, "POST", "", scope="instances:write", summary="Create an instance", body=InstanceCreate,

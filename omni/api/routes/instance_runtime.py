@@ -1,0 +1,160 @@
+"""Driving an instance's connection: connect / disconnect / restart / logout, its status, its QR code and pairing.
+The node that owns the instance acts (see `omni.channels.runtime`); any node answers."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, Field
+from sanic import Blueprint, Request
+from tortoise import Tortoise
+
+from omni.api.auth import check_instance
+from omni.api.errors import NOT_FOUND, ApiError
+from omni.api.models import ApiModel, Data
+from omni.api.routing import endpoint
+from omni.bus import subjects
+
+bp = Blueprint("instance_runtime", url_prefix="/instances")
+
+
+class StatusOut(BaseModel):
+    instance_id: str = Field(alias="instanceId")
+    channel: str
+    is_active: bool = Field(alias="isActive")
+    state: str
+    since: str | None = None
+    message: str | None = None
+    error: str | None = None
+    owner: str | None = None
+    details: dict[str, Any] | None = None
+
+
+class QrOut(BaseModel):
+    qr_code: str = Field(alias="qrCode")
+    expires_at: float | None = Field(None, alias="expiresAt")
+
+
+class PairBody(ApiModel):
+    phone: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9]{6,20}$")
+
+
+class PairOut(BaseModel):
+    result: dict[str, Any]
+
+
+async def _row(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    check_instance(request, instance_id)
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "select id, channel, is_active from instances where id = $1", [instance_id])  # fmt: skip
+    if not rows:
+        raise ApiError(404, NOT_FOUND, f"no instance {instance_id}")
+    return rows[0]
+
+
+async def _state(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    runtime = request.app.ctx.pipeline.runtime if request.app.ctx.pipeline else None
+    return (await runtime.read_state(str(instance_id)) if runtime else None) or {"state": "disconnected"}
+
+
+async def _status(request: Request, row: dict[str, Any]) -> dict[str, Any]:
+    state = await _state(request, row["id"])
+    if not row["is_active"] and state.get("state") == "connected":
+        state = {**state, "state": "disconnected"}
+    return {"data": {"instanceId": str(row["id"]), "channel": row["channel"], "isActive": row["is_active"],
+                     **{k: state.get(k) for k in ("state", "since", "message", "error", "owner", "details")}}}  # fmt: skip
+
+
+async def _broadcast(request: Request, instance_id: uuid.UUID, action: str) -> None:
+    nc = request.app.ctx.nats
+    await nc.publish(subjects.instances_changed(), b"")
+    await nc.publish(subjects.instance_control(instance_id),
+                     orjson.dumps({"instanceId": str(instance_id), "action": action}))  # fmt: skip
+    await nc.flush(timeout=2)
+
+
+async def _set_active(instance_id: uuid.UUID, active: bool) -> None:
+    await Tortoise.get_connection("default").execute_query(
+        "update instances set is_active = $2, updated_at = now() where id = $1", [instance_id, active])  # fmt: skip
+
+
+@endpoint(bp, "GET", "/<instance_id:uuid>/status", scope="instances:read", summary="Connection status",
+          response=Data[StatusOut])  # fmt: skip
+async def status(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    """`state`: disconnected, connecting, connected, reconnecting, needs_auth or error (with `error`, the traceback)."""
+    return await _status(request, await _row(request, instance_id))
+
+
+@endpoint(bp, "POST", "/<instance_id:uuid>/connect", scope="instances:write", summary="Connect (and keep connected)",
+          response=Data[StatusOut])  # fmt: skip
+async def connect(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    """Marks the instance active: a node takes it and connects now, and at every boot after."""
+    row = await _row(request, instance_id)
+    await _set_active(instance_id, True)
+    await _broadcast(request, instance_id, "connect")
+    return await _status(request, {**row, "is_active": True})
+
+
+@endpoint(bp, "POST", "/<instance_id:uuid>/disconnect", scope="instances:write", summary="Disconnect",
+          response=Data[StatusOut])  # fmt: skip
+async def disconnect(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    """Marks the instance inactive; its session is kept (connect resumes it)."""
+    row = await _row(request, instance_id)
+    await _set_active(instance_id, False)
+    await _broadcast(request, instance_id, "disconnect")
+    return await _status(request, {**row, "is_active": False})
+
+
+@endpoint(bp, "POST", "/<instance_id:uuid>/restart", scope="instances:write", summary="Reconnect",
+          response=Data[StatusOut])  # fmt: skip
+async def restart(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    row = await _row(request, instance_id)
+    await _set_active(instance_id, True)
+    await _broadcast(request, instance_id, "restart")
+    return await _status(request, {**row, "is_active": True})
+
+
+@endpoint(bp, "POST", "/<instance_id:uuid>/logout", scope="instances:write",
+          summary="Log out on the platform and disconnect", response=Data[StatusOut])  # fmt: skip
+async def logout(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    """The session is forgotten on the platform too (WhatsApp: the linked device is removed); connecting again needs
+    a new QR code or token."""
+    row = await _row(request, instance_id)
+    await _set_active(instance_id, False)
+    await _broadcast(request, instance_id, "logout")
+    return await _status(request, {**row, "is_active": False})
+
+
+@endpoint(bp, "GET", "/<instance_id:uuid>/qr", scope="instances:read", summary="The QR code to scan, while pairing",
+          response=Data[QrOut])  # fmt: skip
+async def qr(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+    await _row(request, instance_id)
+    state = await _state(request, instance_id)
+    expires = state.get("qrExpiresAt")
+    if not state.get("qr") or (expires is not None and expires < time.time()):
+        raise ApiError(404, NOT_FOUND, "no QR code right now: connect the instance, or it is already paired",
+                       {"state": state.get("state")})  # fmt: skip
+    return {"data": {"qrCode": state["qr"], "expiresAt": expires}}
+
+
+@endpoint(bp, "POST", "/<instance_id:uuid>/pair", scope="instances:write",
+          summary="Pair by phone number (a code to type on the phone)", body=PairBody, response=Data[PairOut])  # fmt: skip
+async def pair(request: Request, instance_id: uuid.UUID, body: PairBody) -> dict[str, Any]:
+    row = await _row(request, instance_id)
+    cls = request.app.ctx.plugins.channels.get(row["channel"])
+    if cls is None or not cls.capabilities.can_pair:
+        raise ApiError(400, "CAPABILITY_NOT_SUPPORTED", f"the {row['channel']} channel does not pair",
+                       {"capability": "can_pair"})  # fmt: skip
+    try:
+        reply = await request.app.ctx.nats.request(
+            subjects.instance_control(instance_id),
+            orjson.dumps({"instanceId": str(instance_id), "action": "pair", "args": {"phone": body.phone}}), timeout=15)  # fmt: skip
+    except Exception:
+        raise ApiError(409, "NOT_CONNECTED", "the instance is not running on any node: connect it first") from None
+    answer = orjson.loads(reply.data)
+    if not answer.get("ok"):
+        raise ApiError(409, "PAIRING_FAILED", str(answer.get("error")))
+    return {"data": {"result": answer.get("result") or {}}}

@@ -1,0 +1,1 @@
+"""omni's built-in plugins: real plugins written against the public contract, always loaded."""

@@ -1,0 +1,164 @@
+"""Durable pull consumers with idempotent handlers: explicit ack, bounded redelivery with backoff, per-chat order,
+and dead letters for what never succeeds (a poison event must not block its stream).
+
+A batch is split by conversation (`key(envelope)`): one conversation's events run in order, different conversations in
+parallel. A handler raising `Retry` (or anything else) is redelivered after a backoff; after `max_attempts` the event
+goes to dead letters and is terminated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from omni.pipeline import envelope as envelopes
+
+log = logging.getLogger("omni.bus.consumer")
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+DeadLetter = Callable[[str, str, Any, str, str | None], Awaitable[None]]  # consumer, subject, payload, error, stack
+
+
+class Retry(Exception):
+    """Not now: redeliver after a backoff (counts as an attempt)."""
+
+
+@dataclass
+class ConsumerSpec:
+    durable: str
+    stream: str
+    filter_subject: str | None
+    handler: Handler
+    key: Callable[[dict[str, Any]], Any] = lambda e: None
+    max_attempts: int = 5
+    batch: int = 256
+    concurrency: int = 8
+    ack_wait: float = 30.0
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    on_give_up: Callable[[dict[str, Any], str], Awaitable[None]] | None = None
+
+
+def backoff(attempt: int, base: float, cap: float) -> float:
+    """Exponential with ±20 % jitter."""
+    delay = min(cap, base * 2 ** max(0, attempt - 1))
+    return delay * random.uniform(0.8, 1.2)
+
+
+class Consumer:
+    def __init__(self, js: JetStreamContext, spec: ConsumerSpec, dead_letter: DeadLetter) -> None:
+        self.js = js
+        self.spec = spec
+        self.dead_letter = dead_letter
+        self.task: asyncio.Task[None] | None = None
+        self.processed = 0
+        self.failed = 0
+
+    async def start(self) -> None:
+        spec = self.spec
+        config = ConsumerConfig(
+            durable_name=spec.durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=spec.ack_wait, max_deliver=-1,
+            max_ack_pending=max(1000, spec.batch * 4), deliver_policy=DeliverPolicy.ALL,
+            filter_subject=spec.filter_subject,
+        )  # fmt: skip
+        self.sub = await self.js.pull_subscribe(spec.filter_subject or "", durable=spec.durable, stream=spec.stream,
+                                                config=config)  # fmt: skip
+        self.task = asyncio.create_task(self._run(), name=f"consumer-{spec.durable}")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        with contextlib.suppress(Exception):
+            await self.sub.unsubscribe()
+
+    async def _run(self) -> None:
+        gate = asyncio.Semaphore(self.spec.concurrency)
+        while True:
+            try:
+                msgs = await self.sub.fetch(self.spec.batch, timeout=1.0)
+            except (TimeoutError, NatsTimeout):
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # connection trouble: nats-py reconnects; try again shortly
+                log.warning("%s: fetch failed: %s", self.spec.durable, exc)
+                await asyncio.sleep(0.5)
+                continue
+            groups: dict[Any, list[tuple[Msg, dict[str, Any] | None]]] = {}
+            for msg in msgs:
+                try:
+                    env = envelopes.decode(msg.data)
+                except Exception as exc:
+                    await self._poison(msg, exc)
+                    continue
+                groups.setdefault(self._key(env), []).append((msg, env))
+
+            async def run_group(items: list[tuple[Msg, dict[str, Any] | None]]) -> None:
+                async with gate:
+                    for msg, env in items:
+                        await self._one(msg, env)
+
+            await asyncio.gather(*(run_group(items) for items in groups.values()))
+
+    def _key(self, env: dict[str, Any]) -> Any:
+        try:
+            return self.spec.key(env)
+        except Exception:
+            return None
+
+    async def _one(self, msg: Msg, env: dict[str, Any] | None) -> None:
+        attempt = msg.metadata.num_delivered if msg.metadata else 1
+        try:
+            await self.spec.handler(env or {})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.failed += 1
+            if attempt >= self.spec.max_attempts:
+                await self._give_up(msg, env, exc)
+                return
+            delay = backoff(attempt, self.spec.backoff_base, self.spec.backoff_cap)
+            if not isinstance(exc, Retry):
+                log.warning("%s: %s failed (attempt %d, again in %.1fs): %s", self.spec.durable,
+                            (env or {}).get("type"), attempt, delay, exc)  # fmt: skip
+            with contextlib.suppress(Exception):
+                await msg.nak(delay=delay)
+            return
+        self.processed += 1
+        with contextlib.suppress(Exception):
+            await msg.ack()
+
+    async def _poison(self, msg: Msg, exc: Exception) -> None:
+        await self._give_up(msg, None, exc)
+
+    async def _give_up(self, msg: Msg, env: dict[str, Any] | None, exc: Exception) -> None:
+        payload: Any = env if env is not None else {"raw": msg.data.decode("utf-8", "replace")[:100_000]}
+        stack = "".join(traceback.format_exception(exc))[-20_000:]
+        try:
+            await self.dead_letter(self.spec.durable, msg.subject, payload, f"{type(exc).__name__}: {exc}", stack)
+        except Exception as dl_exc:  # keep the event (redelivered later) rather than lose it
+            log.error("%s: writing the dead letter failed: %s", self.spec.durable, dl_exc)
+            with contextlib.suppress(Exception):
+                await msg.nak(delay=self.spec.backoff_cap)
+            return
+        log.error("%s: %s moved to dead letters after %s", self.spec.durable, msg.subject, exc)
+        if self.spec.on_give_up is not None and env is not None:
+            try:
+                await self.spec.on_give_up(env, f"{type(exc).__name__}: {exc}")
+            except Exception:
+                log.exception("%s: the give-up handler failed", self.spec.durable)
+        with contextlib.suppress(Exception):
+            await msg.term()

@@ -1,0 +1,195 @@
+"""The channel contract: what a channel plugin implements, and what omni gives it (`ChannelContext`)."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from omni.channels.types import Inbound, Outbound, SendResult
+
+if TYPE_CHECKING:
+    from omni.channels.kv import PluginStore
+
+State = Literal["disconnected", "connecting", "connected", "reconnecting", "needs_auth", "error"]
+STATES: tuple[str, ...] = ("disconnected", "connecting", "connected", "reconnecting", "needs_auth", "error")
+
+
+class ChannelError(Exception):
+    """A channel failure; `retryable` tells the runtime (and a send) whether trying again can help."""
+
+    retryable = False
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code or type(self).__name__
+
+
+class ChannelNotReady(ChannelError):
+    """Transient: the platform is unreachable or the connection dropped. Retried with backoff."""
+
+    retryable = True
+
+
+class ChannelAuthFailed(ChannelError):
+    """The credentials are refused or the session was logged out: a new token / QR pairing is needed. Not retried."""
+
+
+class SendFailed(ChannelError):
+    """A send the platform refused. `retryable=True` for rate limits and server errors."""
+
+    def __init__(self, message: str, *, retryable: bool = False, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retryable = retryable
+
+
+class MediaType(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    mime_type: str
+    max_size: int
+
+
+class Capabilities(BaseModel):
+    """What a channel can do (the reference §4 flags and limits). The send API refuses what is false here with
+    400 `CAPABILITY_NOT_SUPPORTED`."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    can_send_text: bool = True
+    can_send_media: bool = False
+    can_send_reaction: bool = False
+    can_send_typing: bool = False
+    can_send_contact: bool = False
+    can_send_location: bool = False
+    can_send_sticker: bool = False
+    can_send_embed: bool = False
+    can_send_poll: bool = False
+    can_send_buttons: bool = False
+    can_send_select_menu: bool = False
+    can_receive_read_receipts: bool = False
+    can_receive_delivery_receipts: bool = False
+    can_edit_message: bool = False
+    can_delete_message: bool = False
+    can_reply_to_message: bool = False
+    can_forward_message: bool = False
+    can_mark_read: bool = False
+    can_star_message: bool = False
+    can_handle_groups: bool = False
+    can_handle_broadcast: bool = False
+    can_handle_dms: bool = True
+    can_handle_threads: bool = False
+    can_handle_voice: bool = False
+    can_show_modal: bool = False
+    can_use_slash_commands: bool = False
+    can_use_context_menu: bool = False
+    can_create_webhooks: bool = False
+    can_send_via_webhook: bool = False
+    can_stream_response: bool = False
+    can_pair: bool = Field(False, description="QR / pairing-code login")
+    can_fetch_history: bool = False
+    max_message_length: int = 4096
+    max_file_size: int = 0
+    supported_media_types: list[MediaType] = Field(default_factory=list)
+
+
+# which capability each outbound kind needs
+NEEDS: dict[str, str] = {
+    "text": "can_send_text", "media": "can_send_media", "reaction": "can_send_reaction", "sticker": "can_send_sticker",
+    "contact": "can_send_contact", "location": "can_send_location", "poll": "can_send_poll",
+    "embed": "can_send_embed", "presence": "can_send_typing", "forward": "can_forward_message",
+    "edit": "can_edit_message", "delete": "can_delete_message", "read": "can_mark_read",
+    "star": "can_star_message",
+}  # fmt: skip
+
+
+class NoConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class ChannelContext:
+    """What omni hands a channel when it connects an instance.
+
+    `emit` publishes a normalised event durably (it returns once JetStream has it: acknowledge the platform after);
+    `set_state`, `set_qr` report the connection; `store` is a key-value store in postgres private to this instance and
+    plugin; `data_dir` a folder for files the plugin keeps (sessions, downloads).
+    """
+
+    instance_id: str
+    channel: str
+    config: BaseModel
+    secrets: dict[str, str]
+    emit: Callable[[Inbound], Awaitable[None]]
+    set_state: Callable[..., Awaitable[None]]
+    set_qr: Callable[[str | None], Awaitable[None]]
+    store: PluginStore
+    data_dir: Path
+    log: logging.Logger
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Channel(ABC):
+    """A messaging platform. One object per connected instance; omni calls `connect` once and `disconnect` on stop.
+
+    `connect` returns once the connection is up (raise `ChannelNotReady` / `ChannelAuthFailed` otherwise) and keeps
+    receiving in tasks of its own until `disconnect`. Losing the connection later: call `ctx.set_state("reconnecting")`
+    and recover, or raise from `wait_closed` so the runtime reconnects.
+    """
+
+    key: ClassVar[str]
+    name: ClassVar[str] = ""
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    config_model: ClassVar[type[BaseModel]] = NoConfig
+
+    ctx: ChannelContext
+
+    @abstractmethod
+    async def connect(self, ctx: ChannelContext) -> None: ...
+
+    @abstractmethod
+    async def disconnect(self) -> None: ...
+
+    async def logout(self) -> None:
+        """Forget the session on the platform (WhatsApp: unlink the device). Default: disconnect."""
+        await self.disconnect()
+
+    async def wait_closed(self) -> None:
+        """Returns (or raises) when the connection ends on its own. Default: never, the plugin reports through
+        `ctx.set_state`."""
+        import asyncio
+
+        await asyncio.Event().wait()
+
+    def status(self) -> dict[str, Any]:
+        """Extra facts for `GET /instances/:id/status` (profile, phone …)."""
+        return {}
+
+    @abstractmethod
+    async def send(self, message: Outbound) -> SendResult: ...
+
+    async def send_typing(self, chat_id: str, state: str = "typing") -> None:
+        raise SendFailed("typing is not supported", code="CAPABILITY_NOT_SUPPORTED")
+
+    async def mark_read(self, chat_id: str, external_ids: list[str]) -> None:
+        raise SendFailed("read receipts are not supported", code="CAPABILITY_NOT_SUPPORTED")
+
+    async def fetch_contacts(self) -> list[dict[str, Any]]:
+        return []
+
+    async def fetch_groups(self) -> list[dict[str, Any]]:
+        return []
+
+    async def fetch_history(self, chat_id: str, *, before: str | None = None, limit: int = 100) -> list[Inbound]:
+        return []
+
+    async def handle_webhook(self, request: Any) -> Any:
+        raise ChannelError("this channel takes no webhooks")
+
+    async def pair(self, phone: str | None = None) -> dict[str, Any]:
+        raise ChannelError("this channel does not pair")

@@ -1,0 +1,442 @@
+"""The channel runtime: one supervised task per active instance, on exactly one node.
+
+Ownership is a lease in NATS KV (`omni_owners`, one key per instance, a TTL of `LEASE_TTL`): a node (an API worker
+process; several per server, several servers per postgres + nats) runs an instance only while it holds the key, renews
+it every `RENEW` seconds, and gives it up on a clean stop. When a node dies its keys expire and another node takes its
+instances over within `LEASE_TTL` + `RENEW`. Sends reach the owner through a durable per-instance consumer of the
+command stream, so whoever owns the instance sends — and what was queued while nobody did is sent then.
+
+Connection states (`omni_instance_state`, readable from any node): disconnected, connecting, connected, reconnecting,
+needs_auth, error. `ChannelNotReady` → reconnecting with exponential backoff and jitter; `ChannelAuthFailed` →
+needs_auth, no retry loop; any other exception → error with the traceback kept; other instances are never affected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import traceback
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from nats.js.api import KeyValueConfig
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.kv import KeyValue
+from tortoise import Tortoise
+
+from omni.bus import subjects
+from omni.bus.consumer import Consumer, ConsumerSpec, DeadLetter, Retry, backoff
+from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, ChannelNotReady, SendFailed
+from omni.channels.kv import PluginStore
+from omni.channels.types import INBOUND_KINDS, Outbound
+from omni.db import crypto
+from omni.pipeline import envelope as envelopes
+from omni.plugins.manager import Plugins
+
+log = logging.getLogger("omni.channels")
+
+LEASE_TTL = 6.0
+RENEW = 2.0
+ID_SPACE = uuid.UUID("6f0d3a52-5c1e-4d0a-9a57-1c0e6e9f0b11")  # envelope ids derived from de-duplication keys
+SENT_STATES = ("sent", "delivered", "read", "played")
+TOKEN_COLUMNS = {"discord": "discord_bot_token", "telegram": "telegram_bot_token", "slack": "slack_bot_token"}
+
+
+def event_id(dedupe_key: str) -> str:
+    return str(uuid.uuid5(ID_SPACE, dedupe_key))
+
+
+async def bucket(js: JetStreamContext, name: str, ttl: float | None) -> KeyValue:
+    try:
+        return await js.key_value(name)
+    except BucketNotFoundError:
+        with contextlib.suppress(Exception):  # another node created it meanwhile
+            return await js.create_key_value(KeyValueConfig(bucket=name, ttl=ttl, history=1))
+        return await js.key_value(name)
+
+
+async def publish_event(js: JetStreamContext, event_type: str, payload: dict[str, Any], *, instance_id: str,
+                        channel: str, dedupe_key: str, source: str, correlation_id: str | None = None) -> None:  # fmt: skip
+    """Publish a core event of an instance durably (returns once JetStream has it); the same `dedupe_key` is the
+    same event (JetStream drops the copy inside its window, the journal after it)."""
+    env = envelopes.make(event_type, payload, instance_id=instance_id, channel=channel, source=source,
+                         correlation_id=correlation_id, event_id=event_id(dedupe_key))  # fmt: skip
+    await js.publish(subjects.event(event_type, channel, instance_id), envelopes.encode(env),
+                     headers={"Nats-Msg-Id": dedupe_key}, timeout=5)  # fmt: skip
+
+
+async def publish_inbound(js: JetStreamContext, instance_id: str, channel: str, event: Any, source: str) -> None:
+    """`ctx.emit`: a normalised inbound event onto its stream, de-duplicated on (instance, external id, type)."""
+    if getattr(event, "kind", None) not in INBOUND_KINDS:
+        raise TypeError(f"emit takes an omni.channels.types.Inbound* event, not {type(event).__name__}")
+    event_type = subjects.inbound_event_type(
+        event.kind, removed=getattr(event, "removed", False), status=getattr(event, "status", None),
+        state=getattr(event, "state", None),
+    )  # fmt: skip
+    await publish_event(js, event_type, event.dump(), instance_id=instance_id, channel=channel,
+                        dedupe_key=f"{instance_id}:{event.external_id}:{event_type}", source=source)  # fmt: skip
+
+
+class Runner:
+    """One instance on this node: its connection, supervised, and its send consumer."""
+
+    def __init__(self, runtime: Runtime, row: dict[str, Any], cls: type[Channel]) -> None:
+        self.runtime = runtime
+        self.id = str(row["id"])
+        self.row = row
+        self.cls = cls
+        self.channel_key: str = row["channel"]
+        self.channel: Channel | None = None
+        self.sender: Consumer | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.log = log.getChild(f"{self.channel_key}.{self.id[:8]}")
+        self.revision: int | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self._supervise(), name=f"instance-{self.id}")
+
+    async def stop(self, *, logout: bool = False) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+        if logout and self.channel is not None:
+            with contextlib.suppress(Exception):
+                await self.channel.logout()
+
+    # -- state ------------------------------------------------------------------------------------------------------
+
+    async def set_state(self, state: str, message: str | None = None, *, error: str | None = None,
+                        **extra: Any) -> None:  # fmt: skip
+        value = {"state": state, "since": datetime.now(UTC).isoformat(), "message": message, "error": error,
+                 "owner": self.runtime.node, **extra}  # fmt: skip
+        if self.channel is not None:
+            with contextlib.suppress(Exception):
+                value["details"] = self.channel.status()
+        await self.runtime.write_state(self.id, value)
+
+    async def set_qr(self, code: str | None, expires_in: float = 60) -> None:
+        await self.set_state("needs_auth" if code else "connecting", "scan the QR code" if code else None,
+                             qr=code, qrExpiresAt=time.time() + expires_in if code else None)  # fmt: skip
+        if code:
+            await publish_event(self.runtime.js, "instance.qr_code", {"qrCode": code, "expiresIn": expires_in},
+                                instance_id=self.id, channel=self.channel_key, source="runtime",
+                                dedupe_key=f"{self.id}:qr:{uuid.uuid4()}")  # fmt: skip
+
+    # -- the connection ---------------------------------------------------------------------------------------------
+
+    def _context(self) -> ChannelContext:
+        row = self.row
+        raw = row.get("config") or {}
+        config = self.cls.config_model.model_validate(orjson.loads(raw) if isinstance(raw, str | bytes) else raw)
+        secrets: dict[str, str] = {}
+        if row.get("secrets"):
+            with contextlib.suppress(Exception):
+                secrets.update(orjson.loads(crypto.decrypt(row["secrets"])))
+        token_column = TOKEN_COLUMNS.get(self.channel_key)
+        if token_column and row.get(token_column):
+            secrets.setdefault("token", crypto.decrypt(row[token_column]))
+        data_dir = self.runtime.data_dir / "instances" / self.id
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+        async def emit(event: Any) -> None:
+            await publish_inbound(self.runtime.js, self.id, self.channel_key, event, f"plugin:{self.channel_key}")
+
+        return ChannelContext(instance_id=self.id, channel=self.channel_key, config=config, secrets=secrets, emit=emit,
+                              set_state=self.set_state, set_qr=self.set_qr,
+                              store=PluginStore(f"{self.channel_key}:{self.id}"), data_dir=data_dir, log=self.log)  # fmt: skip
+
+    async def _supervise(self) -> None:
+        attempt = 0
+        while True:
+            await self.set_state("connecting" if attempt == 0 else "reconnecting")
+            self.channel = channel = self.cls()
+            try:
+                await channel.connect(self._context())
+                attempt = 0
+                await self.set_state("connected")
+                await publish_event(self.runtime.js, "instance.connected", channel.status(), instance_id=self.id,
+                                    channel=self.channel_key, source="runtime",
+                                    dedupe_key=f"{self.id}:connected:{uuid.uuid4()}")  # fmt: skip
+                self.sender = Consumer(self.runtime.js, self._send_spec(), self.runtime.dead_letter)
+                await self.sender.start()
+                await channel.wait_closed()
+                raise ChannelNotReady("the connection closed")
+            except ChannelAuthFailed as exc:
+                await self._stop_sending()
+                await self.set_state("needs_auth", str(exc))
+                await self._disconnected(str(exc), will_reconnect=False)
+                return
+            except ChannelNotReady as exc:
+                await self._stop_sending()
+                attempt += 1
+                delay = backoff(attempt, 1.0, 300.0)
+                await self.set_state("reconnecting", f"{exc}; retrying in {delay:.1f}s")
+                await self._disconnected(str(exc), will_reconnect=True)
+                with contextlib.suppress(Exception):
+                    await channel.disconnect()
+                await asyncio.sleep(delay)
+            except asyncio.CancelledError:
+                await self._stop_sending()
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(channel.disconnect())
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self.set_state("disconnected"))
+                raise
+            except Exception as exc:
+                await self._stop_sending()
+                self.runtime.plugins.record(self.runtime.plugins.owner_of("channel", self.channel_key) or "?",
+                                            f"instance {self.id}", exc)  # fmt: skip
+                await self.set_state("error", str(exc), error="".join(traceback.format_exception(exc))[-8000:])
+                with contextlib.suppress(Exception):
+                    await channel.disconnect()
+                await self._disconnected(str(exc), will_reconnect=False)
+                return
+
+    async def _disconnected(self, reason: str, *, will_reconnect: bool) -> None:
+        with contextlib.suppress(Exception):
+            await publish_event(self.runtime.js, "instance.disconnected",
+                                {"reason": reason, "willReconnect": will_reconnect}, instance_id=self.id,
+                                channel=self.channel_key, source="runtime",
+                                dedupe_key=f"{self.id}:disconnected:{uuid.uuid4()}")  # fmt: skip
+
+    async def _stop_sending(self) -> None:
+        if self.sender is not None:
+            await self.sender.stop()
+            self.sender = None
+
+    # -- sends ------------------------------------------------------------------------------------------------------
+
+    def _send_spec(self) -> ConsumerSpec:
+        return ConsumerSpec(
+            durable=f"send-{self.id}", stream=subjects.stream_name("COMMAND"), filter_subject=subjects.send_commands_of(self.id),
+            handler=self._send, key=lambda e: (e.get("payload") or {}).get("outbound", {}).get("to"),
+            max_attempts=5, batch=64, concurrency=16, ack_wait=10.0, backoff_base=1.0, backoff_cap=60.0,
+            on_give_up=self._send_gave_up,
+        )  # fmt: skip
+
+    async def _send(self, env: dict[str, Any]) -> None:
+        p = env["payload"]
+        message_id = p.get("messageId")
+        if message_id:
+            row = await _one("select delivery_status, external_id from messages where id = $1", message_id)
+            if row is None:
+                await self.runtime.result(p["commandId"], {"status": "failed", "error": "the message was deleted"})
+                return
+            if row["delivery_status"] in SENT_STATES:  # sent before a crash or a redelivery: never twice
+                await self.runtime.result(p["commandId"], {"status": "sent", "externalMessageId": row["external_id"]})
+                return
+        channel = self.channel
+        if channel is None:
+            raise Retry("not connected")
+        outbound = Outbound.model_validate(p["outbound"])
+        try:
+            if outbound.kind == "presence":
+                await channel.send_typing(outbound.to, outbound.presence or "typing")
+                result = None
+            elif outbound.kind == "read":
+                await channel.mark_read(outbound.to, [outbound.target] if outbound.target else [])
+                result = None
+            else:
+                result = await channel.send(outbound)
+        except ChannelNotReady as exc:
+            raise Retry(str(exc)) from exc
+        except SendFailed as exc:
+            if exc.retryable:
+                raise
+            await self._failed(env, f"{exc.code}: {exc}", retryable=False)
+            return
+        external = result.external_id if result else None
+        if message_id:
+            await self.runtime.mark_sent(message_id, external, result.timestamp if result else datetime.now(UTC))
+            await publish_event(self.runtime.js, "message.sent",
+                                {**outbound.dump(), "messageId": message_id, "externalId": external},
+                                instance_id=self.id, channel=self.channel_key, source="api",
+                                dedupe_key=f"{message_id}:sent", correlation_id=p.get("correlationId"))  # fmt: skip
+        await self.runtime.result(p["commandId"], {"status": "sent", "externalMessageId": external})
+
+    async def _send_gave_up(self, env: dict[str, Any], error: str) -> None:
+        await self._failed(env, error, retryable=True)
+
+    async def _failed(self, env: dict[str, Any], error: str, *, retryable: bool) -> None:
+        p = env["payload"]
+        message_id = p.get("messageId")
+        if message_id:
+            await _execute("update messages set delivery_status = 'failed', updated_at = now() where id = $1 "
+                           "and delivery_status not in ('sent', 'delivered', 'read', 'played')", message_id)  # fmt: skip
+        with contextlib.suppress(Exception):
+            await publish_event(self.runtime.js, "message.failed",
+                                {"messageId": message_id, "chatId": p["outbound"].get("to"), "error": error,
+                                 "retryable": retryable}, instance_id=self.id, channel=self.channel_key, source="api",
+                                dedupe_key=f"{p['commandId']}:failed")  # fmt: skip
+        await self.runtime.result(p["commandId"], {"status": "failed", "error": error})
+
+
+async def _one(sql: str, *args: Any) -> dict[str, Any] | None:
+    rows = await Tortoise.get_connection("default").execute_query_dict(sql, list(args))
+    return rows[0] if rows else None
+
+
+async def _execute(sql: str, *args: Any) -> None:
+    await Tortoise.get_connection("default").execute_query(sql, list(args))
+
+
+class Runtime:
+    """Every instance this node owns. One per API worker process."""
+
+    def __init__(self, *, nc: NATS, js: JetStreamContext, plugins: Plugins, data_dir: Path,
+                 dead_letter: DeadLetter) -> None:  # fmt: skip
+        self.nc, self.js, self.plugins, self.data_dir = nc, js, plugins, data_dir
+        self.dead_letter = dead_letter
+        self.node = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"  # host:pid:random, for people
+        self.runners: dict[str, Runner] = {}
+        self.revisions: dict[str, int] = {}
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.owners = await bucket(self.js, subjects.bucket_name("owners"), LEASE_TTL)
+        self.states = await bucket(self.js, subjects.bucket_name("instance_state"), None)
+
+        async def changed(msg: Any) -> None:
+            self.wake.set()
+
+        self.sub = await self.nc.subscribe(subjects.instances_changed(), cb=changed)
+
+        async def control(msg: Any) -> None:
+            try:
+                request = orjson.loads(msg.data)
+                instance_id, action = str(request["instanceId"]), str(request["action"])
+                answer = await self.control(instance_id, action, request.get("args") or {})
+            except Exception as exc:
+                answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            if answer is not None and msg.reply:
+                with contextlib.suppress(Exception):
+                    await msg.respond(orjson.dumps(answer, default=str))
+
+        self.control_sub = await self.nc.subscribe(subjects.instance_controls(), cb=control)
+        self.task = asyncio.create_task(self._loop(), name="channel-runtime")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        await asyncio.gather(*(self._release(i) for i in list(self.runners)), return_exceptions=True)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.scan()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("channel runtime scan failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), RENEW)
+            self.wake.clear()
+
+    async def scan(self) -> None:
+        rows = await Tortoise.get_connection("default").execute_query_dict("select * from instances where is_active")
+        active = {str(r["id"]): r for r in rows if r["channel"] in self.plugins.channels}
+        for instance_id in [i for i in self.runners if i not in active]:
+            await self._release(instance_id)
+        for instance_id, row in active.items():
+            runner = self.runners.get(instance_id)
+            if runner is not None:
+                if not await self._renew(instance_id):
+                    log.warning("lost the lease of instance %s; stopping it here", instance_id)
+                    await runner.stop()
+                    self.runners.pop(instance_id, None)
+                    continue
+                runner.row = row  # a changed token or config applies at the next (re)connect
+                continue
+            if await self._acquire(instance_id):
+                runner = Runner(self, row, self.plugins.channels[row["channel"]])
+                self.runners[instance_id] = runner
+                runner.start()
+
+    async def _acquire(self, instance_id: str) -> bool:
+        try:
+            self.revisions[instance_id] = await self.owners.create(instance_id, self.node.encode())
+            return True
+        except KeyWrongLastSequenceError:
+            return False
+
+    async def _renew(self, instance_id: str) -> bool:
+        try:
+            self.revisions[instance_id] = await self.owners.update(instance_id, self.node.encode(),
+                                                                   last=self.revisions[instance_id])  # fmt: skip
+            return True
+        except (KeyWrongLastSequenceError, KeyError):
+            return False
+
+    async def _release(self, instance_id: str, *, logout: bool = False) -> None:
+        runner = self.runners.pop(instance_id, None)
+        if runner is not None:
+            await runner.stop(logout=logout)
+        revision = self.revisions.pop(instance_id, None)
+        if revision is not None:
+            with contextlib.suppress(Exception):
+                await self.owners.delete(instance_id, last=revision)
+
+    async def control(self, instance_id: str, action: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """connect / restart / disconnect / logout / pair on this node, when it owns the instance; None otherwise
+        (the owner answers)."""
+        runner = self.runners.get(instance_id)
+        if runner is None:
+            return None
+        if action == "connect":
+            if runner.task is None or runner.task.done():
+                runner.start()
+        elif action == "restart":
+            await runner.stop()
+            runner.start()
+        elif action in ("disconnect", "logout"):
+            await self._release(instance_id, logout=action == "logout")
+        elif action == "pair":
+            if runner.channel is None:
+                return {"ok": False, "error": "the instance is not started"}
+            return {"ok": True, "result": await runner.channel.pair(args.get("phone"))}
+        else:
+            return {"ok": False, "error": f"unknown action {action!r}"}
+        return {"ok": True, "node": self.node}
+
+    # -- shared state -----------------------------------------------------------------------------------------------
+
+    async def write_state(self, instance_id: str, value: dict[str, Any]) -> None:
+        with contextlib.suppress(Exception):
+            await self.states.put(instance_id, orjson.dumps(value))
+
+    async def read_state(self, instance_id: str) -> dict[str, Any] | None:
+        try:
+            entry = await self.states.get(instance_id)
+        except (KeyNotFoundError, Exception):
+            return None
+        return orjson.loads(entry.value) if entry and entry.value else None
+
+    async def result(self, command_id: str, value: dict[str, Any]) -> None:
+        with contextlib.suppress(Exception):
+            await self.nc.publish(subjects.send_result(command_id), orjson.dumps(value))
+
+    async def mark_sent(self, message_id: str, external_id: str | None, at: datetime) -> None:
+        client = Tortoise.get_connection("default")
+        async with client.acquire_connection() as conn, conn.transaction():
+            row = await conn.fetchrow("select chat_id from messages where id = $1 for update", uuid.UUID(message_id))
+            if row is None:
+                return
+            if external_id:  # the platform may have echoed our send back as an inbound copy: ours wins
+                await conn.execute("delete from messages where chat_id = $1 and external_id = $2 and id <> $3",
+                                   row["chat_id"], external_id, uuid.UUID(message_id))  # fmt: skip
+            await conn.execute(
+                "update messages set external_id = coalesce($2, external_id), delivery_status = 'sent', "
+                "platform_timestamp = $3, updated_at = now() where id = $1", uuid.UUID(message_id), external_id, at)  # fmt: skip

@@ -1,0 +1,232 @@
+"""persist: every inbound event into PostgreSQL, idempotently.
+
+One transaction per event. The journal row (`omni_events`, primary key = the envelope id, which is derived from the
+de-duplication key) goes in first: when it already exists the event was stored before (a redelivery) and nothing else
+happens. Messages are also unique on (chat, externalId). Counters move only with a new row, so a replay never counts
+twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import orjson
+
+MEDIA_TYPES = {"image", "audio", "video", "document", "sticker"}
+PREVIEW = 200
+DELIVERY_ORDER = {"pending": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4}
+
+
+class NotYet(Exception):
+    """The event refers to something not stored yet (a reaction before its message): try again later."""
+
+
+def _time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def persist(conn: asyncpg.Connection, envelope: dict[str, Any]) -> bool:
+    """Store one event. Returns False when it was stored before."""
+    meta = envelope.get("metadata") or {}
+    instance_id = meta.get("instanceId")
+    channel = meta.get("channelType")
+    payload = envelope.get("payload") or {}
+    kind = envelope["type"]
+    async with conn.transaction():
+        chat_id = person_id = identity_id = None
+        if instance_id and isinstance(payload.get("chat"), dict):
+            chat_id = await _chat(conn, instance_id, channel, payload["chat"])
+            sender = payload.get("sender")
+            if isinstance(sender, dict) and sender.get("id"):
+                identity_id, person_id = await _identity(conn, instance_id, channel, sender, kind)
+        fresh = await _journal(conn, envelope, instance_id, channel, person_id, identity_id)
+        if not fresh:
+            return False
+        if chat_id is None:
+            return True
+        if kind in ("message.received", "message.system"):
+            await _message(conn, envelope, instance_id, chat_id, person_id, identity_id)
+        elif kind == "message.edited":
+            await _edit(conn, chat_id, payload)
+        elif kind == "message.deleted":
+            await conn.execute(
+                "update messages set status = 'deleted', deleted_at = coalesce(deleted_at, $3), updated_at = now() "
+                "where chat_id = $1 and external_id = $2", chat_id, payload["target"], _time(payload["timestamp"]))  # fmt: skip
+        elif kind in ("message.delivered", "message.read", "message.played"):
+            await _receipt(conn, chat_id, payload)
+        elif kind in ("reaction.received", "reaction.removed"):
+            await _reaction(conn, chat_id, payload, person_id)
+        return True
+
+
+async def _journal(conn: asyncpg.Connection, envelope: dict[str, Any], instance_id: str | None, channel: str | None,
+                   person_id: Any, identity_id: Any) -> bool:  # fmt: skip
+    payload = envelope.get("payload") or {}
+    media = payload.get("media") if isinstance(payload.get("media"), dict) else {}
+    chat = payload.get("chat") if isinstance(payload.get("chat"), dict) else {}
+    meta = envelope.get("metadata") or {}
+    direction = "outbound" if envelope["type"] in ("message.sent", "message.failed") else "inbound"
+    received = datetime.fromtimestamp(envelope.get("timestamp", 0) / 1000, UTC)
+    raw = payload.get("raw")
+    stored = {k: v for k, v in payload.items() if k != "raw"}
+    row = await conn.fetchval(
+        "insert into omni_events (id, event_type, direction, channel, instance_id, person_id, platform_identity_id, "
+        "external_id, correlation_id, source, content_type, text_content, media_mime_type, media_size, media_duration, "
+        "media_url, chat_id, reply_to_external_id, status, received_at, processed_at, payload, raw_payload, metadata, "
+        "created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+        "'completed', $19, now(), $20, $21, $22, $23) on conflict (id) do nothing returning id",
+        uuid.UUID(envelope["id"]), envelope["type"], direction, channel, instance_id, person_id, identity_id,
+        payload.get("externalId"), meta.get("correlationId"), meta.get("source"), payload.get("type"),
+        payload.get("text"), media.get("mimeType"), media.get("size"), media.get("duration"), media.get("url"),
+        chat.get("id"), payload.get("replyTo"), received, orjson.dumps(stored).decode(),
+        None if raw is None else orjson.dumps(raw).decode(), orjson.dumps(meta).decode(),
+        _time(payload["timestamp"]) if payload.get("timestamp") else received,
+    )  # fmt: skip
+    return row is not None
+
+
+async def _chat(conn: asyncpg.Connection, instance_id: str, channel: str | None, chat: dict[str, Any]) -> Any:
+    return await conn.fetchval(
+        "insert into chats (id, instance_id, external_id, chat_type, channel, name, participant_count, message_count, "
+        "unread_count, settings, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 0, 0, 0, '{}', now(), now()) "
+        "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name) "
+        "where excluded.name is not null and excluded.name is distinct from chats.name returning id",
+        uuid.uuid4(), instance_id, chat["id"], chat.get("type") or "dm", channel or "unknown", chat.get("name"),
+    ) or await conn.fetchval(
+        "select id from chats where instance_id = $1 and external_id = $2", instance_id, chat["id"]
+    )  # fmt: skip
+
+
+async def _identity(conn: asyncpg.Connection, instance_id: str, channel: str | None, sender: dict[str, Any],
+                    kind: str) -> tuple[Any, Any]:  # fmt: skip
+    """The sender's platform identity and person; a new identity is linked to the person with the same phone."""
+    channel = channel or "unknown"
+    seen = kind in ("message.received", "message.system")
+    row = await conn.fetchrow(
+        "update platform_identities set last_seen_at = now(), message_count = message_count + $4::int, "
+        "platform_username = coalesce($5, platform_username), updated_at = now() "
+        "where channel = $1 and instance_id = $2 and platform_user_id = $3 returning id, person_id",
+        channel, instance_id, sender["id"], 1 if seen else 0, sender.get("name"),
+    )  # fmt: skip
+    if row is not None:
+        return row["id"], row["person_id"]
+    phone = sender.get("phone")
+    if phone:
+        person_id = await conn.fetchval(
+            "insert into persons (id, display_name, primary_phone, created_at, updated_at) values ($1, $2, $3, now(), now()) "
+            "on conflict (primary_phone) do update set updated_at = now() returning id",
+            uuid.uuid4(), sender.get("name"), phone,
+        )  # fmt: skip
+        linked = "phone_match"
+    else:
+        person_id = await conn.fetchval(
+            "insert into persons (id, display_name, avatar_url, created_at, updated_at) values ($1, $2, $3, now(), now()) "
+            "returning id", uuid.uuid4(), sender.get("name"), sender.get("avatarUrl"))  # fmt: skip
+        linked = "initial"
+    row = await conn.fetchrow(
+        "insert into platform_identities (id, person_id, channel, instance_id, platform_user_id, platform_username, "
+        "profile_pic_url, message_count, first_seen_at, last_seen_at, linked_by, confidence, created_at, updated_at) "
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, now(), now(), $9, 100, now(), now()) "
+        "on conflict (channel, instance_id, platform_user_id) do update set last_seen_at = now() "
+        "returning id, person_id",
+        uuid.uuid4(), person_id, channel, instance_id, sender["id"], sender.get("name"), sender.get("avatarUrl"),
+        1 if seen else 0, linked,
+    )  # fmt: skip
+    return row["id"], row["person_id"]
+
+
+async def _message(conn: asyncpg.Connection, envelope: dict[str, Any], instance_id: str, chat_id: Any,
+                   person_id: Any, identity_id: Any) -> None:  # fmt: skip
+    p = envelope["payload"]
+    media = p.get("media") or {}
+    sender = p.get("sender") or {}
+    message_type = p.get("type") or ("system" if envelope["type"] == "message.system" else "text")
+    text = p.get("text") or media.get("caption")
+    if message_type == "contact" and p.get("contact"):
+        text = text or p["contact"].get("name")
+    if message_type == "poll" and p.get("poll"):
+        text = text or p["poll"].get("question")
+    when = _time(p["timestamp"])
+    reply_id = None
+    if p.get("replyTo"):
+        reply_id = await conn.fetchval("select id from messages where chat_id = $1 and external_id = $2",
+                                       chat_id, p["replyTo"])  # fmt: skip
+    extra = {k: p[k] for k in ("contact", "location", "poll") if p.get(k)}
+    metadata = {**({"filename": media["filename"]} if media.get("filename") else {}), **extra} or None
+    inserted = await conn.fetchval(
+        "insert into messages (id, chat_id, instance_id, external_id, source, sender_person_id, "
+        "sender_platform_identity_id, sender_platform_user_id, sender_display_name, is_from_me, message_type, "
+        "text_content, has_media, media_mime_type, media_url, media_local_path, media_metadata, reply_to_message_id, "
+        "reply_to_external_id, quoted_text, is_forwarded, forward_count, mentions, status, delivery_status, edit_count, "
+        "edit_history, reactions, reaction_counts, original_event_id, latest_event_id, platform_timestamp, "
+        "received_at, created_at, updated_at) values ($1, $2, $3, $4, 'realtime', $5, $6, $7, $8, $9, $10, $11, $12, "
+        "$13, $14, $15, $16, $17, $18, $19, $20, 0, $21, 'active', $22, 0, '[]', '[]', '{}', $23, $23, $24, now(), "
+        "now(), now()) on conflict (chat_id, external_id) do nothing returning id",
+        uuid.uuid4(), chat_id, instance_id, p["externalId"], person_id, identity_id, sender.get("id"),
+        sender.get("name"), bool(p.get("isFromMe")), message_type, text, bool(media), media.get("mimeType"),
+        media.get("url"), media.get("path"), None if metadata is None else orjson.dumps(metadata).decode(), reply_id,
+        p.get("replyTo"), p.get("quotedText"), bool(p.get("forwarded")),
+        orjson.dumps([{"id": m} for m in p.get("mentions") or []]).decode() if p.get("mentions") else None,
+        "sent" if p.get("isFromMe") else None, uuid.UUID(envelope["id"]), when,
+    )  # fmt: skip
+    if inserted is None:
+        return
+    await conn.execute(
+        "update chats set message_count = message_count + 1, unread_count = unread_count + $2::int, "
+        "last_message_at = greatest(last_message_at, $3), "
+        "last_message_preview = case when last_message_at is null or $3 >= last_message_at then $4 "
+        "else last_message_preview end, updated_at = now() where id = $1",
+        chat_id, 0 if p.get("isFromMe") else 1, when, (text or f"[{message_type}]")[:PREVIEW],
+    )  # fmt: skip
+    # one hot row for every chat of the instance: touched at most once a second, so concurrent chats don't queue on it
+    await conn.execute("update instances set last_message_at = $2 where id = $1 and (last_message_at is null or "
+                       "last_message_at < $2::timestamptz - interval '1 second')", instance_id, when)  # fmt: skip
+
+
+async def _edit(conn: asyncpg.Connection, chat_id: Any, p: dict[str, Any]) -> None:
+    row = await conn.fetchrow("select id, text_content, edit_history from messages where chat_id = $1 "
+                              "and external_id = $2 for update", chat_id, p["target"])  # fmt: skip
+    if row is None:
+        raise NotYet(f"edit of message {p['target']!r} before the message")
+    history = orjson.loads(row["edit_history"]) if row["edit_history"] else []
+    history.append({"text": row["text_content"], "at": p["timestamp"], "by": (p.get("sender") or {}).get("id")})
+    await conn.execute(
+        "update messages set original_text = coalesce(original_text, text_content), text_content = $2, "
+        "edit_count = edit_count + 1, edit_history = $3, edited_at = $4, updated_at = now() where id = $1",
+        row["id"], p["text"], orjson.dumps(history).decode(), _time(p["timestamp"]),
+    )  # fmt: skip
+
+
+async def _receipt(conn: asyncpg.Connection, chat_id: Any, p: dict[str, Any]) -> None:
+    status = p["status"]
+    lower = [s for s, rank in DELIVERY_ORDER.items() if rank < DELIVERY_ORDER[status]]
+    await conn.execute(
+        "update messages set delivery_status = $3, updated_at = now() where chat_id = $1 and external_id = any($2) "
+        "and (delivery_status is null or delivery_status = any($4))", chat_id, p["targets"], status, lower)  # fmt: skip
+
+
+async def _reaction(conn: asyncpg.Connection, chat_id: Any, p: dict[str, Any], person_id: Any) -> None:
+    row = await conn.fetchrow("select id, reactions from messages where chat_id = $1 and external_id = $2 for update",
+                              chat_id, p["target"])  # fmt: skip
+    if row is None:
+        raise NotYet(f"reaction to message {p['target']!r} before the message")
+    sender = p.get("sender") or {}
+    user = sender.get("id")
+    emoji, removed = p.get("emoji"), bool(p.get("removed"))
+    # one entry per (user, emoji): a repeat replaces it; a removal without an emoji removes all of the user's
+    reactions = [r for r in (orjson.loads(row["reactions"]) if row["reactions"] else [])
+                 if not (r.get("platformUserId") == user and (r.get("emoji") == emoji or (removed and not emoji)))]  # fmt: skip
+    if not removed and emoji:
+        reactions.append({"emoji": p["emoji"], "platformUserId": user, "personId": str(person_id) if person_id else None,
+                          "displayName": sender.get("name"), "at": p["timestamp"]})  # fmt: skip
+    counts: dict[str, int] = {}
+    for r in reactions:
+        counts[r["emoji"]] = counts.get(r["emoji"], 0) + 1
+    await conn.execute("update messages set reactions = $2, reaction_counts = $3, updated_at = now() where id = $1",
+                       row["id"], orjson.dumps(reactions).decode(), orjson.dumps(counts).decode())  # fmt: skip

@@ -1,0 +1,1 @@
+"""The plugin system: pluggy hooks (`hookspecs`), loading with isolation (`manager`)."""
