@@ -1,10 +1,18 @@
 -- wrk script: POST /messages/send with a distinct text per request; prints the percentiles line of percentiles.lua.
+-- `instance` is set by the runner (`init`): wrk -s send.lua <url> -- <instance id>
 local counter = 0
+local instance = ""
+wrk.headers["Content-Type"] = "application/json"
+
+init = function(args)
+  instance = args[1]
+  math.randomseed(os.time() + (args[2] or 0))
+end
 request = function()
   counter = counter + 1
   local body = string.format('{"instanceId":"%s","to":"chat-%d","text":"bench %d-%d"}',
-    os.getenv("OMNI_INSTANCE"), counter % 100, math.random(1, 1e9), counter)
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+    instance, counter % 100, math.random(1, 1000000000), counter)
+  return wrk.format("POST", nil, nil, body)  -- nil headers: wrk.headers, which carry -H x-api-key
 end
 
 done = function(summary, latency, requests)

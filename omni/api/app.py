@@ -24,7 +24,7 @@ from omni.api.audit import AuditEntry, AuditWriter
 from omni.api.audit import now as utcnow
 from omni.api.ratelimit import SHARE_EVERY, RateLimiter
 from omni.api.routes.metrics import Metrics
-from omni.api.routes.send import IDEMPOTENCY_TTL
+from omni.api.routes.send import IDEMPOTENCY_TTL, Waiters
 from omni.bus import subjects
 from omni.channels.runtime import bucket
 from omni.db import crypto
@@ -105,6 +105,8 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
             return idempotency[0]
 
         app.ctx.idempotency = idempotency_bucket
+        app.ctx.send_waiters = Waiters()
+        await app.ctx.send_waiters.start(app.ctx.nats)
         if runtime.pipeline:
             app.ctx.pipeline = Pipeline(app.ctx.nats, app.ctx.plugins, app.ctx.data_dir)
             await app.ctx.pipeline.start()

@@ -48,6 +48,8 @@ class ConsumerSpec:
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
     on_give_up: Callable[[dict[str, Any], str], Awaitable[None]] | None = None
+    # the whole fetched batch at once (e.g. one transaction); when it raises, the events run one by one instead
+    batch_handler: Callable[[list[dict[str, Any]]], Awaitable[None]] | None = None
 
 
 def backoff(attempt: int, base: float, cap: float) -> float:
@@ -97,13 +99,16 @@ class Consumer:
                 log.warning("%s: fetch failed: %s", self.spec.durable, exc)
                 await asyncio.sleep(0.5)
                 continue
-            groups: dict[Any, list[tuple[Msg, dict[str, Any] | None]]] = {}
+            decoded: list[tuple[Msg, dict[str, Any]]] = []
             for msg in msgs:
                 try:
-                    env = envelopes.decode(msg.data)
+                    decoded.append((msg, envelopes.decode(msg.data)))
                 except Exception as exc:
                     await self._poison(msg, exc)
-                    continue
+            if self.spec.batch_handler is not None and decoded and await self._batch(decoded):
+                continue
+            groups: dict[Any, list[tuple[Msg, dict[str, Any] | None]]] = {}
+            for msg, env in decoded:
                 groups.setdefault(self._key(env), []).append((msg, env))
 
             async def run_group(items: list[tuple[Msg, dict[str, Any] | None]]) -> None:
@@ -112,6 +117,20 @@ class Consumer:
                         await self._one(msg, env)
 
             await asyncio.gather(*(run_group(items) for items in groups.values()))
+
+    async def _batch(self, decoded: list[tuple[Msg, dict[str, Any]]]) -> bool:
+        try:
+            await self.spec.batch_handler([env for _, env in decoded])  # type: ignore[misc]
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("%s: a batch of %d failed (%s); going event by event", self.spec.durable, len(decoded), exc)
+            return False
+        self.processed += len(decoded)
+        for msg, _ in decoded:
+            with contextlib.suppress(Exception):
+                await msg.ack()
+        return True
 
     def _key(self, env: dict[str, Any]) -> Any:
         try:

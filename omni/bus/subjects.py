@@ -106,6 +106,11 @@ def send_result(message_id: object) -> str:
     return f"{INTERNAL}.send.result.{_token(str(message_id))}"
 
 
+def send_results() -> str:
+    """Every send outcome (each API worker listens once, and wakes the request waiting for that id)."""
+    return f"{INTERNAL}.send.result.*"
+
+
 def instance_control(instance_id: object) -> str:
     """Core NATS: connect / disconnect / restart / logout / pair for the node that owns the instance."""
     return f"{INTERNAL}.instance.control.{_token(str(instance_id))}"

@@ -234,6 +234,10 @@ class Runner:
                 return
             if row["delivery_status"] in SENT_STATES:  # sent before a crash or a redelivery: never twice
                 await self.runtime.result(p["commandId"], {"status": "sent", "externalMessageId": row["external_id"]})
+                await publish_event(self.runtime.js, "message.sent",  # again, in case it was lost (stored once)
+                                    {**p["outbound"], "messageId": message_id, "externalId": row["external_id"]},
+                                    instance_id=self.id, channel=self.channel_key, source="api",
+                                    dedupe_key=f"{message_id}:sent", correlation_id=p.get("correlationId"))  # fmt: skip
                 return
         channel = self.channel
         if channel is None:
@@ -258,11 +262,12 @@ class Runner:
         external = result.external_id if result else None
         if message_id:
             await self.runtime.mark_sent(message_id, external, result.timestamp if result else datetime.now(UTC))
+        await self.runtime.result(p["commandId"], {"status": "sent", "externalMessageId": external})
+        if message_id:  # after the answer: the caller need not wait for the journal's copy
             await publish_event(self.runtime.js, "message.sent",
                                 {**outbound.dump(), "messageId": message_id, "externalId": external},
                                 instance_id=self.id, channel=self.channel_key, source="api",
                                 dedupe_key=f"{message_id}:sent", correlation_id=p.get("correlationId"))  # fmt: skip
-        await self.runtime.result(p["commandId"], {"status": "sent", "externalMessageId": external})
 
     async def _send_gave_up(self, env: dict[str, Any], error: str) -> None:
         await self._failed(env, error, retryable=True)
@@ -429,14 +434,11 @@ class Runtime:
             await self.nc.publish(subjects.send_result(command_id), orjson.dumps(value))
 
     async def mark_sent(self, message_id: str, external_id: str | None, at: datetime) -> None:
+        """One statement: the message is sent; a copy the platform echoed back as inbound (same external id) goes."""
         client = Tortoise.get_connection("default")
-        async with client.acquire_connection() as conn, conn.transaction():
-            row = await conn.fetchrow("select chat_id from messages where id = $1 for update", uuid.UUID(message_id))
-            if row is None:
-                return
-            if external_id:  # the platform may have echoed our send back as an inbound copy: ours wins
-                await conn.execute("delete from messages where chat_id = $1 and external_id = $2 and id <> $3",
-                                   row["chat_id"], external_id, uuid.UUID(message_id))  # fmt: skip
+        async with client.acquire_connection() as conn:
             await conn.execute(
+                "with gone as (delete from messages e using messages m where m.id = $1 and $2::text is not null "
+                "and e.chat_id = m.chat_id and e.external_id = $2 and e.id <> m.id) "
                 "update messages set external_id = coalesce($2, external_id), delivery_status = 'sent', "
                 "platform_timestamp = $3, updated_at = now() where id = $1", uuid.UUID(message_id), external_id, at)  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from omni import __version__
-from omni.cli import host
+from omni.cli import host, plugins
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -23,6 +23,7 @@ def cli() -> None:
 
 
 host.register(cli)
+plugins.register(cli)
 
 
 def main() -> None:

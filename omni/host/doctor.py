@@ -59,6 +59,9 @@ def _collect(settings: Settings, paths: Paths) -> list[Check]:
     checks.append(_nats(settings, paths, running))
     checks += _server(settings, paths, running)
     checks.append(_disk(paths))
+    from omni.plugins import doctor as plugin_doctor  # imports the plugins' modules: only when doctor runs
+
+    checks += plugin_doctor.checks(paths)
     return checks
 
 

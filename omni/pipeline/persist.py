@@ -65,8 +65,17 @@ async def persist(conn: asyncpg.Connection, envelope: dict[str, Any]) -> bool:
         return True
 
 
-async def _journal(conn: asyncpg.Connection, envelope: dict[str, Any], instance_id: str | None, channel: str | None,
-                   person_id: Any, identity_id: Any) -> bool:  # fmt: skip
+JOURNAL_INSERT = (
+    "insert into omni_events (id, event_type, direction, channel, instance_id, person_id, platform_identity_id, "
+    "external_id, correlation_id, source, content_type, text_content, media_mime_type, media_size, media_duration, "
+    "media_url, chat_id, reply_to_external_id, status, received_at, processed_at, payload, raw_payload, metadata, "
+    "created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+    "'completed', $19, now(), $20, $21, $22, $23) on conflict (id) do nothing"
+)
+
+
+def _journal_values(envelope: dict[str, Any], instance_id: str | None, channel: str | None, person_id: Any,
+                    identity_id: Any) -> tuple:  # fmt: skip
     payload = envelope.get("payload") or {}
     media = payload.get("media") if isinstance(payload.get("media"), dict) else {}
     chat = payload.get("chat") if isinstance(payload.get("chat"), dict) else {}
@@ -75,20 +84,21 @@ async def _journal(conn: asyncpg.Connection, envelope: dict[str, Any], instance_
     received = datetime.fromtimestamp(envelope.get("timestamp", 0) / 1000, UTC)
     raw = payload.get("raw")
     stored = {k: v for k, v in payload.items() if k != "raw"}
-    row = await conn.fetchval(
-        "insert into omni_events (id, event_type, direction, channel, instance_id, person_id, platform_identity_id, "
-        "external_id, correlation_id, source, content_type, text_content, media_mime_type, media_size, media_duration, "
-        "media_url, chat_id, reply_to_external_id, status, received_at, processed_at, payload, raw_payload, metadata, "
-        "created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-        "'completed', $19, now(), $20, $21, $22, $23) on conflict (id) do nothing returning id",
-        uuid.UUID(envelope["id"]), envelope["type"], direction, channel, instance_id, person_id, identity_id,
+    return (
+        uuid.UUID(envelope["id"]), envelope["type"], direction, channel,
+        uuid.UUID(instance_id) if instance_id else None, person_id, identity_id,
         payload.get("externalId"), meta.get("correlationId"), meta.get("source"), payload.get("type"),
         payload.get("text"), media.get("mimeType"), media.get("size"), media.get("duration"), media.get("url"),
         chat.get("id"), payload.get("replyTo"), received, orjson.dumps(stored).decode(),
         None if raw is None else orjson.dumps(raw).decode(), orjson.dumps(meta).decode(),
         _time(payload["timestamp"]) if payload.get("timestamp") else received,
     )  # fmt: skip
-    return row is not None
+
+
+async def _journal(conn: asyncpg.Connection, envelope: dict[str, Any], instance_id: str | None, channel: str | None,
+                   person_id: Any, identity_id: Any) -> bool:  # fmt: skip
+    values = _journal_values(envelope, instance_id, channel, person_id, identity_id)
+    return await conn.fetchval(JOURNAL_INSERT + " returning id", *values) is not None
 
 
 async def _chat(conn: asyncpg.Connection, instance_id: str, channel: str | None, chat: dict[str, Any]) -> Any:
@@ -230,3 +240,213 @@ async def _reaction(conn: asyncpg.Connection, chat_id: Any, p: dict[str, Any], p
         counts[r["emoji"]] = counts.get(r["emoji"], 0) + 1
     await conn.execute("update messages set reactions = $2, reaction_counts = $3, updated_at = now() where id = $1",
                        row["id"], orjson.dumps(reactions).decode(), orjson.dumps(counts).decode())  # fmt: skip
+
+
+# -- batches: the common case (new messages) in a handful of set-based statements --------------------------------
+
+BULK_KINDS = ("message.received", "message.system")
+
+
+async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Store a batch in one transaction: new messages with set-based SQL (chats, identities and persons, journal rows,
+    messages, counters), every other event one by one in order after them. Returns the events stored now (not
+    before). Raises on any problem: the caller then stores the batch event by event, so one bad event is isolated.
+
+    Only for a single writer per stream (the persist lease): freshness is read first, not claimed by an insert."""
+    async with conn.transaction():
+        ids = [uuid.UUID(e["id"]) for e in envelopes]
+        seen = {r["id"] for r in await conn.fetch("select id from omni_events where id = any($1::uuid[])", ids)}
+        fresh, bulk, rest, taken = [], [], [], set(seen)
+        for e, event_id in zip(envelopes, ids, strict=True):
+            if event_id in taken:
+                continue  # stored before, or twice in this batch
+            taken.add(event_id)
+            fresh.append(e)
+            meta = e.get("metadata") or {}
+            payload = e.get("payload") or {}
+            if e["type"] in BULK_KINDS and meta.get("instanceId") and isinstance(payload.get("chat"), dict):
+                bulk.append(e)
+            else:
+                rest.append(e)
+        if bulk:
+            await _bulk_messages(conn, bulk)
+        for e in rest:
+            await persist(conn, e)
+    return fresh
+
+
+async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]]) -> None:
+    # chats: one upsert for every (instance, chat) of the batch
+    chats: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in events:
+        meta, chat = e["metadata"], e["payload"]["chat"]
+        entry = chats.setdefault((meta["instanceId"], chat["id"]), {"type": chat.get("type") or "dm", "name": None,
+                                                                     "channel": meta.get("channelType") or "unknown"})  # fmt: skip
+        entry["name"] = chat.get("name") or entry["name"]
+    keys = list(chats)
+    rows = await conn.fetch(
+        "insert into chats (id, instance_id, external_id, chat_type, channel, name, participant_count, message_count, "
+        "unread_count, settings, created_at, updated_at) "
+        "select u.id, u.instance_id, u.external_id, u.chat_type, u.channel, u.name, 0, 0, 0, '{}', now(), now() "
+        "from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
+        "as u(id, instance_id, external_id, chat_type, channel, name) "
+        "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name) "
+        "returning id, instance_id, external_id",
+        [uuid.uuid4() for _ in keys], [uuid.UUID(k[0]) for k in keys], [k[1] for k in keys],
+        [chats[k]["type"] for k in keys], [chats[k]["channel"] for k in keys], [chats[k]["name"] for k in keys],
+    )  # fmt: skip
+    chat_ids = {(str(r["instance_id"]), r["external_id"]): r["id"] for r in rows}
+
+    # senders: existing identities get their counters, new ones a person (the one with the same phone, if any)
+    senders: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for e in events:
+        s = e["payload"].get("sender")
+        if isinstance(s, dict) and s.get("id"):
+            meta = e["metadata"]
+            key = (meta.get("channelType") or "unknown", meta["instanceId"], s["id"])
+            entry = senders.setdefault(key, {"n": 0, "name": None, "phone": None, "avatar": None})
+            entry["n"] += 1
+            entry["name"] = s.get("name") or entry["name"]
+            entry["phone"] = s.get("phone") or entry["phone"]
+            entry["avatar"] = s.get("avatarUrl") or entry["avatar"]
+    identities: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+    if senders:
+        skeys = list(senders)
+        rows = await conn.fetch(
+            "update platform_identities p set last_seen_at = now(), message_count = p.message_count + u.n, "
+            "platform_username = coalesce(u.name, p.platform_username), updated_at = now() "
+            "from unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::text[]) as u(channel, instance_id, uid, n, name) "
+            "where p.channel = u.channel and p.instance_id = u.instance_id and p.platform_user_id = u.uid "
+            "returning p.id, p.person_id, p.channel, p.instance_id, p.platform_user_id",
+            [k[0] for k in skeys], [uuid.UUID(k[1]) for k in skeys], [k[2] for k in skeys],
+            [senders[k]["n"] for k in skeys], [senders[k]["name"] for k in skeys],
+        )  # fmt: skip
+        for r in rows:
+            identities[(r["channel"], str(r["instance_id"]), r["platform_user_id"])] = (r["id"], r["person_id"])
+        new = [k for k in skeys if k not in identities]
+        if new:
+            phones = sorted({senders[k]["phone"] for k in new if senders[k]["phone"]})
+            by_phone: dict[str, Any] = {}
+            if phones:
+                rows = await conn.fetch(
+                    "insert into persons (id, display_name, primary_phone, created_at, updated_at) "
+                    "select gen_random_uuid(), null, u.phone, now(), now() from unnest($1::text[]) as u(phone) "
+                    "on conflict (primary_phone) do update set updated_at = now() returning id, primary_phone",
+                    phones)  # fmt: skip
+                by_phone = {r["primary_phone"]: r["id"] for r in rows}
+            person_of: dict[tuple[str, str, str], Any] = {}
+            loose = [k for k in new if not senders[k]["phone"]]
+            if loose:
+                loose_ids = [uuid.uuid4() for _ in loose]
+                await conn.execute(
+                    "insert into persons (id, display_name, avatar_url, created_at, updated_at) "
+                    "select u.id, u.name, u.avatar, now(), now() from unnest($1::uuid[], $2::text[], $3::text[]) "
+                    "as u(id, name, avatar)", loose_ids, [senders[k]["name"] for k in loose],
+                    [senders[k]["avatar"] for k in loose])  # fmt: skip
+                person_of.update(zip(loose, loose_ids, strict=True))
+            for k in new:
+                if senders[k]["phone"]:
+                    person_of[k] = by_phone[senders[k]["phone"]]
+            # a person made from a phone gets its name from its first identity
+            await conn.execute(
+                "update persons p set display_name = u.name from unnest($1::uuid[], $2::text[]) as u(id, name) "
+                "where p.id = u.id and p.display_name is null and u.name is not null",
+                [person_of[k] for k in new], [senders[k]["name"] for k in new])  # fmt: skip
+            rows = await conn.fetch(
+                "insert into platform_identities (id, person_id, channel, instance_id, platform_user_id, "
+                "platform_username, profile_pic_url, message_count, first_seen_at, last_seen_at, linked_by, confidence, "
+                "created_at, updated_at) select gen_random_uuid(), u.person_id, u.channel, u.instance_id, u.uid, u.name, "
+                "u.avatar, u.n, now(), now(), u.linked, 100, now(), now() from unnest($1::uuid[], $2::text[], "
+                "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[]) "
+                "as u(person_id, channel, instance_id, uid, name, avatar, n, linked) "
+                "on conflict (channel, instance_id, platform_user_id) do update set last_seen_at = now() "
+                "returning id, person_id, channel, instance_id, platform_user_id",
+                [person_of[k] for k in new], [k[0] for k in new], [uuid.UUID(k[1]) for k in new], [k[2] for k in new],
+                [senders[k]["name"] for k in new], [senders[k]["avatar"] for k in new], [senders[k]["n"] for k in new],
+                ["phone_match" if senders[k]["phone"] else "initial" for k in new],
+            )  # fmt: skip
+            for r in rows:
+                identities[(r["channel"], str(r["instance_id"]), r["platform_user_id"])] = (r["id"], r["person_id"])
+
+    # the journal and the messages
+    journal, messages = [], []
+    for e in events:
+        p, meta = e["payload"], e["metadata"]
+        s = p.get("sender") if isinstance(p.get("sender"), dict) else {}
+        identity_id, person_id = identities.get((meta.get("channelType") or "unknown", meta["instanceId"],
+                                                 s.get("id")), (None, None))  # fmt: skip
+        chat_id = chat_ids[(meta["instanceId"], p["chat"]["id"])]
+        journal.append(_journal_values(e, meta["instanceId"], meta.get("channelType"), person_id, identity_id))
+        messages.append(_message_values(e, meta["instanceId"], chat_id, person_id, identity_id))
+    await conn.executemany(JOURNAL_INSERT, journal)
+    columns = list(zip(*messages, strict=True))
+    inserted = await conn.fetch(
+        "insert into messages (id, chat_id, instance_id, external_id, source, sender_person_id, "
+        "sender_platform_identity_id, sender_platform_user_id, sender_display_name, is_from_me, message_type, "
+        "text_content, has_media, media_mime_type, media_url, media_local_path, media_metadata, reply_to_external_id, "
+        "quoted_text, is_forwarded, forward_count, mentions, status, delivery_status, edit_count, edit_history, "
+        "reactions, reaction_counts, original_event_id, latest_event_id, platform_timestamp, received_at, created_at, "
+        "updated_at) select u.id, u.chat_id, u.instance_id, u.external_id, 'realtime', u.person_id, u.identity_id, "
+        "u.uid, u.uname, u.from_me, u.mtype, u.text, u.has_media, u.mime, u.url, u.path, u.meta::jsonb, u.reply_to, "
+        "u.quoted, u.forwarded, 0, u.mentions::jsonb, 'active', u.delivery, 0, '[]', '[]', '{}', u.event_id, "
+        "u.event_id, u.at, now(), now(), now() from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], "
+        "$6::uuid[], $7::text[], $8::text[], $9::bool[], $10::text[], $11::text[], $12::bool[], $13::text[], "
+        "$14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bool[], $20::text[], $21::text[], "
+        "$22::uuid[], $23::timestamptz[]) as u(id, chat_id, instance_id, external_id, person_id, identity_id, uid, "
+        "uname, from_me, mtype, text, has_media, mime, url, path, meta, reply_to, quoted, forwarded, mentions, delivery, "
+        "event_id, at) on conflict (chat_id, external_id) do nothing "
+        "returning id, chat_id, instance_id, is_from_me, platform_timestamp, text_content, message_type, "
+        "reply_to_external_id",
+        *columns,
+    )  # fmt: skip
+    if not inserted:
+        return
+    replies = [r["id"] for r in inserted if r["reply_to_external_id"]]
+    if replies:
+        await conn.execute(
+            "update messages m set reply_to_message_id = r.id from messages r where m.id = any($1::uuid[]) "
+            "and r.chat_id = m.chat_id and r.external_id = m.reply_to_external_id", replies)  # fmt: skip
+    per_chat: dict[Any, dict[str, Any]] = {}
+    per_instance: dict[Any, datetime] = {}
+    for r in inserted:
+        c = per_chat.setdefault(r["chat_id"], {"n": 0, "unread": 0, "last": None, "preview": None})
+        c["n"] += 1
+        c["unread"] += 0 if r["is_from_me"] else 1
+        if c["last"] is None or r["platform_timestamp"] >= c["last"]:
+            c["last"] = r["platform_timestamp"]
+            c["preview"] = (r["text_content"] or f"[{r['message_type']}]")[:PREVIEW]
+        last = per_instance.get(r["instance_id"])
+        per_instance[r["instance_id"]] = r["platform_timestamp"] if last is None else max(last, r["platform_timestamp"])
+    cids = list(per_chat)
+    await conn.execute(
+        "update chats c set message_count = c.message_count + u.n, unread_count = c.unread_count + u.unread, "
+        "last_message_at = greatest(c.last_message_at, u.last), last_message_preview = case when c.last_message_at "
+        "is null or u.last >= c.last_message_at then u.preview else c.last_message_preview end, updated_at = now() "
+        "from unnest($1::uuid[], $2::int[], $3::int[], $4::timestamptz[], $5::text[]) as u(id, n, unread, last, preview) "
+        "where c.id = u.id",
+        cids, [per_chat[c]["n"] for c in cids], [per_chat[c]["unread"] for c in cids],
+        [per_chat[c]["last"] for c in cids], [per_chat[c]["preview"] for c in cids],
+    )  # fmt: skip
+    for instance_id, last in per_instance.items():
+        await conn.execute("update instances set last_message_at = greatest(last_message_at, $2) where id = $1",
+                           instance_id, last)  # fmt: skip
+
+
+def _message_values(e: dict[str, Any], instance_id: str, chat_id: Any, person_id: Any, identity_id: Any) -> tuple:
+    p = e["payload"]
+    media = p.get("media") or {}
+    sender = p.get("sender") or {}
+    message_type = p.get("type") or ("system" if e["type"] == "message.system" else "text")
+    text = p.get("text") or media.get("caption")
+    if message_type == "contact" and p.get("contact"):
+        text = text or p["contact"].get("name")
+    if message_type == "poll" and p.get("poll"):
+        text = text or p["poll"].get("question")
+    extra = {k: p[k] for k in ("contact", "location", "poll") if p.get(k)}
+    metadata = {**({"filename": media["filename"]} if media.get("filename") else {}), **extra} or None
+    mentions = orjson.dumps([{"id": m} for m in p["mentions"]]).decode() if p.get("mentions") else None
+    return (uuid.uuid4(), chat_id, uuid.UUID(instance_id), p["externalId"], person_id, identity_id, sender.get("id"),
+            sender.get("name"), bool(p.get("isFromMe")), message_type, text, bool(media), media.get("mimeType"),
+            media.get("url"), media.get("path"), None if metadata is None else orjson.dumps(metadata).decode(),
+            p.get("replyTo"), p.get("quotedText"), bool(p.get("forwarded")), mentions,
+            "sent" if p.get("isFromMe") else None, uuid.UUID(e["id"]), _time(p["timestamp"]))  # fmt: skip

@@ -18,7 +18,7 @@ from omni.bus.consumer import Consumer, ConsumerSpec, Retry
 from omni.bus.lease import Lease
 from omni.channels.runtime import RENEW, Runtime
 from omni.pipeline.deadletters import DeadLetters
-from omni.pipeline.persist import NotYet, persist
+from omni.pipeline.persist import NotYet, persist, persist_batch
 from omni.plugins.manager import Plugins
 
 log = logging.getLogger("omni.pipeline")
@@ -75,7 +75,7 @@ class Pipeline:
             if held and consumer is None:
                 spec = ConsumerSpec(durable=f"persist-{domain.lower()}", stream=names.stream_name(domain),
                                     filter_subject=f"{names.ROOT}.{domain.lower()}.>", handler=self._persist,
-                                    key=conversation)  # fmt: skip
+                                    key=conversation, batch_handler=self._persist_batch)  # fmt: skip
                 consumer = Consumer(self.js, spec, self.dead.record)
                 await consumer.start()
                 self.running[domain] = consumer
@@ -110,6 +110,14 @@ class Pipeline:
                 continue
             if count:
                 log.info("dead letters: %d automatic retries published", count)
+
+    async def _persist_batch(self, envs: list[dict[str, Any]]) -> None:
+        client = Tortoise.get_connection("default")
+        async with client.acquire_connection() as conn:
+            fresh = await persist_batch(conn, envs)
+        if self.plugins.pm.hook.on_event.get_hookimpls():
+            for env in fresh:
+                await self.plugins.acall("on_event", event=env)
 
     async def _persist(self, env: dict[str, Any]) -> None:
         client = Tortoise.get_connection("default")

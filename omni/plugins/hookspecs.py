@@ -52,4 +52,5 @@ class OmniSpec:
 
     @hookspec
     async def on_event(self, event: dict[str, Any]) -> None:
-        """Called for every event persisted to the journal (`{id, type, instanceId, payload, …}`)."""
+        """Called for every event persisted to the journal: the envelope `{id, type, payload, metadata: {instanceId,
+        channelType, source, …}, timestamp}`."""

@@ -120,29 +120,36 @@ class Plugins:
             except (Exception, SystemExit) as exc:
                 info.status, info.error = "failed", _describe(exc)
                 log.error("plugin %s: %s", name, info.error)
-                for key in listed:  # a half-registered plugin registers nothing
-                    registry.pop(key, None)
-                    self._owner.pop((kind, key), None)
-                listed.clear()
+                self._forget(name, info)
                 self.pm.unregister(plugin)
                 return
+
+    def _forget(self, name: str, info: PluginInfo) -> None:
+        """A half-registered plugin registers nothing: its channels and providers go too."""
+        for kind, registry, listed in (("channel", self.channels, info.channels),
+                                       ("provider", self.providers, info.providers)):  # fmt: skip
+            for key in listed:
+                if self._owner.get((kind, key)) == name:
+                    registry.pop(key, None)
+                    self._owner.pop((kind, key), None)
+            listed.clear()
 
     # -- calling hooks, one implementation at a time ------------------------------------------------------------
 
     def call(self, hook: str, **kwargs: Any) -> None:
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             try:
-                impl.function(**kwargs)
-            except Exception as exc:
+                impl.function(**{a: kwargs[a] for a in impl.argnames})  # a plugin may take fewer arguments
+            except (Exception, SystemExit) as exc:
                 self.record(impl.plugin_name, hook, exc)
 
     async def acall(self, hook: str, **kwargs: Any) -> None:
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             try:
-                result = impl.function(**kwargs)
+                result = impl.function(**{a: kwargs[a] for a in impl.argnames})
                 if inspect.isawaitable(result):
                     await result
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 self.record(impl.plugin_name, hook, exc)
 
     def record(self, plugin: str, where: str, exc: BaseException) -> None:
@@ -174,7 +181,8 @@ def candidates(plugins_dir: Path | None, only: str | None) -> list[Candidate]:
     (OMNI_LOAD_PLUGINS: None = all, "" = none, "a,b" = those names)."""
     found = [Candidate(m.rsplit(".", 1)[-1], "builtin", lambda m=m: _import(m), m, None) for m in BUILTIN]
     wanted = None if only is None else {n.strip() for n in only.split(",") if n.strip()}
-    sources: list[tuple[str, Iterable[metadata.Distribution]]] = [("entry-point", metadata.distributions())]
+    # read the installed ones before the folder joins sys.path, so that folder plugins are reported as such
+    sources: list[tuple[str, Iterable[metadata.Distribution]]] = [("entry-point", list(metadata.distributions()))]
     if plugins_dir is not None and plugins_dir.is_dir():
         if str(plugins_dir) not in sys.path:
             sys.path.append(str(plugins_dir))

@@ -17,6 +17,7 @@ import binascii
 import contextlib
 import hashlib
 import re
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,6 +193,32 @@ class SendData(BaseModel):
     data: SendOut
 
 
+class Waiters:
+    """Requests waiting for their send's outcome: one subscription per worker for every outcome (not one per
+    request), each outcome waking the request that waits for its id."""
+
+    def __init__(self) -> None:
+        self.futures: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.sub: Any = None
+
+    async def expect(self, command_id: str) -> asyncio.Future[dict[str, Any]]:
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.futures[command_id] = future
+        return future
+
+    def forget(self, command_id: str) -> None:
+        self.futures.pop(command_id, None)
+
+    async def start(self, nc: Any) -> None:
+        async def on_result(msg: Any) -> None:
+            future = self.futures.get(msg.subject.rsplit(".", 1)[-1])
+            if future is not None and not future.done():
+                with contextlib.suppress(ValueError):
+                    future.set_result(orjson.loads(msg.data))
+
+        self.sub = await nc.subscribe(subjects.send_results(), cb=on_result)
+
+
 # -- the one path every send takes -----------------------------------------------------------------------------------
 
 
@@ -199,13 +226,25 @@ def _error(status: int, code: str, message: str, details: dict[str, Any] | None 
     return ApiError(status, code, message, details or {})
 
 
+_INSTANCES: dict[uuid.UUID, tuple[float, dict[str, Any]]] = {}
+INSTANCE_TTL = 5.0  # an instance's channel never changes; a deleted one is caught by the insert's foreign key
+
+
 async def _instance(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
     check_instance(request, instance_id)
-    rows = await Tortoise.get_connection("default").execute_query_dict(
-        "select id, channel, is_active from instances where id = $1", [instance_id])  # fmt: skip
-    if not rows:
+    cached = _INSTANCES.get(instance_id)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    client = Tortoise.get_connection("default")
+    async with client.acquire_connection() as conn:
+        row = await conn.fetchrow("select id, channel, is_active from instances where id = $1", instance_id)
+    if row is None:
+        _INSTANCES.pop(instance_id, None)
         raise _error(404, NOT_FOUND, f"no instance {instance_id}", {"fields": {"instanceId": ["not found"]}})
-    return rows[0]
+    if len(_INSTANCES) > 10_000:
+        _INSTANCES.clear()
+    _INSTANCES[instance_id] = (time.monotonic() + INSTANCE_TTL, dict(row))
+    return dict(row)
 
 
 def _capable(request: Request, channel: str, kind: str) -> None:
@@ -240,32 +279,32 @@ async def _recipient(instance: dict[str, Any], to: str) -> str:
 
 
 async def _record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
-                  media: Media | None, reply_to: str | None) -> dict[str, Any] | None:  # fmt: skip
-    """The pending message (and its chat) in one transaction. A retried send finds its row: returned then (None when
-    the row is new)."""
+                  media: Media | None, reply_to: str | None, *, resuming: bool) -> dict[str, Any] | None:  # fmt: skip
+    """The pending message and its chat's counters, in one statement. A resumed send (Idempotency-Key after a crash)
+    finds its row: returned then (None when the row is new)."""
     now = datetime.now(UTC)
     client = Tortoise.get_connection("default")
-    async with client.acquire_connection() as conn, conn.transaction():
-        existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1", message_id)
-        if existing is not None:
-            return dict(existing)
-        chat_id = await conn.fetchval(
-            "insert into chats (id, instance_id, external_id, chat_type, channel, participant_count, message_count, "
-            "unread_count, settings, created_at, updated_at) values ($1, $2, $3, 'dm', $4, 0, 0, 0, '{}', now(), now()) "
-            "on conflict (instance_id, external_id) do update set updated_at = now() returning id",
-            uuid.uuid4(), instance["id"], to, instance["channel"])  # fmt: skip
+    async with client.acquire_connection() as conn:
+        if resuming:
+            existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
+                                           message_id)  # fmt: skip
+            if existing is not None:
+                return dict(existing)
         await conn.execute(
+            "with c as (insert into chats (id, instance_id, external_id, chat_type, channel, participant_count, "
+            "message_count, unread_count, settings, last_message_at, last_message_preview, created_at, updated_at) "
+            "values ($13, $2, $3, 'dm', $14, 0, 1, 0, '{}', $12, $15, now(), now()) on conflict (instance_id, external_id) "
+            "do update set message_count = chats.message_count + 1, last_message_at = greatest(chats.last_message_at, "
+            "excluded.last_message_at), last_message_preview = excluded.last_message_preview, updated_at = now() "
+            "returning id) "
             "insert into messages (id, chat_id, instance_id, external_id, source, is_from_me, message_type, text_content, "
             "has_media, media_mime_type, media_url, media_local_path, reply_to_external_id, forward_count, is_forwarded, "
             "status, delivery_status, edit_count, edit_history, reactions, reaction_counts, platform_timestamp, "
-            "received_at, created_at, updated_at) values ($1, $2, $3, $4, 'api', true, $5, $6, $7, $8, $9, $10, $11, 0, "
-            "false, 'active', 'pending', 0, '[]', '[]', '{}', $12, $12, $12, $12)",
-            message_id, chat_id, instance["id"], f"pending:{message_id}", message_type, text, media is not None,
+            "received_at, created_at, updated_at) select $1, c.id, $2, $4, 'api', true, $5, $6, $7, $8, $9, $10, $11, "
+            "0, false, 'active', 'pending', 0, '[]', '[]', '{}', $12, $12, $12, $12 from c",
+            message_id, instance["id"], to, f"pending:{message_id}", message_type, text, media is not None,
             media.mime_type if media else None, media.url if media else None, media.path if media else None,
-            reply_to, now)  # fmt: skip
-        await conn.execute(
-            "update chats set message_count = message_count + 1, last_message_at = greatest(last_message_at, $2), "
-            "last_message_preview = $3 where id = $1", chat_id, now, (text or f"[{message_type}]")[:200])  # fmt: skip
+            reply_to, now, uuid.uuid4(), instance["channel"], (text or f"[{message_type}]")[:200])  # fmt: skip
     return None
 
 
@@ -327,14 +366,23 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     command_id = str(message_id)
     outbound = Outbound(id=command_id, kind=kind, to=recipient, text=text, media=media, reply_to=reply_to, **fields)
     if record:
-        already = await _record(instance, recipient, message_id, message_type, text, media, reply_to)  # type: ignore[arg-type]
+        already = await _record(
+            instance,
+            recipient,
+            message_id,
+            message_type,
+            text,
+            media,
+            reply_to,  # type: ignore[arg-type]
+            resuming=idem is not None,
+        )
         if already is not None and already["delivery_status"] in ("sent", "delivered", "read", "played"):
             return await _answer(idem, 201, {"data": {"messageId": command_id, "instanceId": str(instance_id),
                                                       "to": recipient, "timestamp": datetime.now(UTC).isoformat(),
                                                       "status": "sent", "externalMessageId": already["external_id"]}})  # fmt: skip
-    nc, js = request.app.ctx.nats, request.app.ctx.js
-    waiting = None if query.async_ or query.wait == 0 else await nc.subscribe(subjects.send_result(command_id),
-                                                                              max_msgs=1)  # fmt: skip
+    js = request.app.ctx.js
+    waiters: Waiters = request.app.ctx.send_waiters
+    waiting = None if query.async_ or query.wait == 0 else await waiters.expect(command_id)
     command = {"commandId": command_id, "messageId": command_id if record else None, "instanceId": str(instance_id),
                "correlationId": request.headers.get("x-correlation-id"), "outbound": outbound.dump()}  # fmt: skip
     envelope = {"id": command_id, "type": f"command.send.{kind}", "payload": command,
@@ -345,21 +393,17 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
         await js.publish(subjects.send_command(instance["channel"], instance_id), orjson.dumps(envelope),
                          headers={"Nats-Msg-Id": command_id}, timeout=5)  # fmt: skip
     except Exception as exc:
-        if waiting is not None:
-            with contextlib.suppress(Exception):
-                await waiting.unsubscribe()
+        waiters.forget(command_id)
         raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
                      "again (with the same Idempotency-Key it is sent once)", {"messageId": command_id if record else None}) from None  # fmt: skip
     outcome: dict[str, Any] | None = None
     if waiting is not None:
         try:
-            msg = await waiting.next_msg(timeout=query.wait)
-            outcome = orjson.loads(msg.data)
-        except Exception:
+            outcome = await asyncio.wait_for(waiting, query.wait)
+        except TimeoutError:
             outcome = None
         finally:
-            with contextlib.suppress(Exception):
-                await waiting.unsubscribe()
+            waiters.forget(command_id)
     now = datetime.now(UTC).isoformat()
     data = {"messageId": command_id if record else None, "instanceId": str(instance_id), "to": recipient,
             "timestamp": now}  # fmt: skip
