@@ -270,8 +270,15 @@ async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]
                 rest.append(e)
         if bulk:
             await _bulk_messages(conn, bulk)
+        # events of no chat (message.sent / failed of a send, instance.*) are journal rows only: all at once
+        plain = [e for e in rest if not isinstance((e.get("payload") or {}).get("chat"), dict)]
+        if plain:
+            await conn.executemany(JOURNAL_INSERT, [
+                _journal_values(e, (e.get("metadata") or {}).get("instanceId"),
+                                (e.get("metadata") or {}).get("channelType"), None, None) for e in plain])  # fmt: skip
         for e in rest:
-            await persist(conn, e)
+            if e not in plain:
+                await persist(conn, e)
     return fresh
 
 

@@ -75,7 +75,7 @@ class Pipeline:
             if held and consumer is None:
                 spec = ConsumerSpec(durable=f"persist-{domain.lower()}", stream=names.stream_name(domain),
                                     filter_subject=f"{names.ROOT}.{domain.lower()}.>", handler=self._persist,
-                                    key=conversation, batch_handler=self._persist_batch)  # fmt: skip
+                                    key=conversation, batch_handler=self._persist_batch, batch=1000)  # fmt: skip
                 consumer = Consumer(self.js, spec, self.dead.record)
                 await consumer.start()
                 self.running[domain] = consumer
