@@ -24,6 +24,7 @@ from pydantic.alias_generators import to_camel
 from sanic.response import HTTPResponse
 from tortoise import Tortoise
 
+from omni.api.errors import VALIDATION_ERROR, ApiError
 from omni.api.models import TIME_SQL
 from omni.api.pagination import ListQuery, decode_keyset, encode_keyset
 
@@ -160,8 +161,9 @@ async def page(table: str, where: Where, query: ListQuery, shape: Shape, sort: S
             meta["total"] = await conn.fetchval(f"select count(*) from {source}{where.sql()}", *where.params)  # noqa: S608 - identifiers are ours
         if query.cursor:
             value, row_id = decode_keyset(query.cursor, sort.kind)
-            cast = "::uuid" if "-" in row_id else "::bigint"
-            where.add(f"({sort.expr}, {ALIAS}.id) {op} ({{}}, {{}}{cast})", value, row_id)
+            if "-" not in row_id:  # every listed table has uuid ids: a number is a forged cursor
+                raise ApiError(400, VALIDATION_ERROR, "invalid cursor", {"fields": {"cursor": ["not from this list"]}})
+            where.add(f"({sort.expr}, {ALIAS}.id) {op} ({{}}, {{}}::uuid)", value, row_id)
         where.params.append(query.limit + 1)
         sql = (f"select {ALIAS}.id as _id, {ALIAS}.xmin::text as _v, {sort.expr} as _s{volatile} "  # noqa: S608
                f"from {source}{where.sql()} order by _s {direction}, _id {direction} limit ${len(where.params)}")  # fmt: skip

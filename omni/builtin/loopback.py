@@ -287,6 +287,8 @@ async def outbox(request: Request, instance_id: uuid.UUID, query: OutboxQuery) -
         meta["total"] = rows[0]["n"]
     if query.cursor:
         at, row_id = decode_keyset(query.cursor, "t")
+        if "-" not in row_id:
+            raise ApiError(400, VALIDATION_ERROR, "invalid cursor", {"fields": {"cursor": ["not from this list"]}})
         params += [at, row_id]
         where += f" and (created_at, id) > (${len(params) - 1}, ${len(params)}::uuid)"
     params.append(query.limit + 1)

@@ -27,7 +27,9 @@ from omni.pipeline import envelope as envelopes
 log = logging.getLogger("omni.bus.consumer")
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
-DeadLetter = Callable[[str, str, Any, str, str | None], Awaitable[None]]  # consumer, subject, payload, error, stack
+DeadLetter = Callable[..., Awaitable[None]]  # (consumer, subject, payload, error, stack, dead_letter_id=None)
+Retried = Callable[[list[str]], Awaitable[None]]
+DEAD_LETTER_HEADER = "Omni-Dead-Letter"  # set on an event republished from dead letters
 
 
 class Retry(Exception):
@@ -59,10 +61,12 @@ def backoff(attempt: int, base: float, cap: float) -> float:
 
 
 class Consumer:
-    def __init__(self, js: JetStreamContext, spec: ConsumerSpec, dead_letter: DeadLetter) -> None:
+    def __init__(self, js: JetStreamContext, spec: ConsumerSpec, dead_letter: DeadLetter,
+                 retried: Retried | None = None) -> None:  # fmt: skip
         self.js = js
         self.spec = spec
         self.dead_letter = dead_letter
+        self.retried = retried
         self.task: asyncio.Task[None] | None = None
         self.processed = 0
         self.failed = 0
@@ -130,7 +134,16 @@ class Consumer:
         for msg, _ in decoded:
             with contextlib.suppress(Exception):
                 await msg.ack()
+        await self._went_through([msg for msg, _ in decoded])
         return True
+
+    async def _went_through(self, msgs: list[Msg]) -> None:
+        ids = [m.headers[DEAD_LETTER_HEADER] for m in msgs if m.headers and DEAD_LETTER_HEADER in m.headers]
+        if ids and self.retried is not None:
+            try:
+                await self.retried(ids)
+            except Exception:
+                log.exception("%s: resolving retried dead letters failed", self.spec.durable)
 
     def _key(self, env: dict[str, Any]) -> Any:
         try:
@@ -146,7 +159,9 @@ class Consumer:
             raise
         except Exception as exc:
             self.failed += 1
-            if attempt >= self.spec.max_attempts:
+            # "not yet" (a reaction before its message) waits longer than a failure before giving up
+            limit = self.spec.max_attempts * (4 if isinstance(exc, Retry) else 1)
+            if attempt >= limit:
                 await self._give_up(msg, env, exc)
                 return
             delay = backoff(attempt, self.spec.backoff_base, self.spec.backoff_cap)
@@ -159,6 +174,7 @@ class Consumer:
         self.processed += 1
         with contextlib.suppress(Exception):
             await msg.ack()
+        await self._went_through([msg])
 
     async def _poison(self, msg: Msg, exc: Exception) -> None:
         await self._give_up(msg, None, exc)
@@ -167,7 +183,9 @@ class Consumer:
         payload: Any = env if env is not None else {"raw": msg.data.decode("utf-8", "replace")[:100_000]}
         stack = "".join(traceback.format_exception(exc))[-20_000:]
         try:
-            await self.dead_letter(self.spec.durable, msg.subject, payload, f"{type(exc).__name__}: {exc}", stack)
+            dead_letter_id = msg.headers.get(DEAD_LETTER_HEADER) if msg.headers else None
+            await self.dead_letter(self.spec.durable, msg.subject, payload, f"{type(exc).__name__}: {exc}", stack,
+                                   dead_letter_id=dead_letter_id)  # fmt: skip
         except Exception as dl_exc:  # keep the event (redelivered later) rather than lose it
             log.error("%s: writing the dead letter failed: %s", self.spec.durable, dl_exc)
             with contextlib.suppress(Exception):

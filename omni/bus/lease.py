@@ -5,15 +5,18 @@ events are never written by two processes at once)."""
 from __future__ import annotations
 
 import contextlib
+import time
 
 from nats.js.errors import KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 
 class Lease:
-    def __init__(self, kv: KeyValue, key: str, holder: str) -> None:
+    def __init__(self, kv: KeyValue, key: str, holder: str, safe_for: float = 4.0) -> None:
         self.kv, self.key, self.holder = kv, key, holder
         self.revision: int | None = None
+        self.renewed = 0.0
+        self.safe_for = safe_for  # the TTL minus the renewal interval
 
     @property
     def held(self) -> bool:
@@ -22,17 +25,25 @@ class Lease:
     async def acquire(self) -> bool:
         try:
             self.revision = await self.kv.create(self.key, self.holder.encode())
+            self.renewed = time.monotonic()
             return True
         except KeyWrongLastSequenceError:
             return False
 
     async def renew(self) -> bool:
+        """False when the lease is gone, or could not be renewed for so long that another holder may have it."""
         if self.revision is None:
             return False
         try:
             self.revision = await self.kv.update(self.key, self.holder.encode(), last=self.revision)
+            self.renewed = time.monotonic()
             return True
         except KeyWrongLastSequenceError:
+            self.revision = None
+            return False
+        except Exception:
+            if time.monotonic() - self.renewed < self.safe_for:
+                return True  # a moment without NATS: the key is still ours
             self.revision = None
             return False
 

@@ -34,7 +34,7 @@ from nats.js.kv import KeyValue
 from tortoise import Tortoise
 
 from omni.bus import subjects
-from omni.bus.consumer import Consumer, ConsumerSpec, DeadLetter, Retry, backoff
+from omni.bus.consumer import Consumer, ConsumerSpec, DeadLetter, Retried, Retry, backoff
 from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, ChannelNotReady, SendFailed
 from omni.channels.kv import PluginStore
 from omni.channels.types import INBOUND_KINDS, Outbound
@@ -167,7 +167,8 @@ class Runner:
                 await publish_event(self.runtime.js, "instance.connected", channel.status(), instance_id=self.id,
                                     channel=self.channel_key, source="runtime",
                                     dedupe_key=f"{self.id}:connected:{uuid.uuid4()}")  # fmt: skip
-                self.sender = Consumer(self.runtime.js, self._send_spec(), self.runtime.dead_letter)
+                self.sender = Consumer(self.runtime.js, self._send_spec(), self.runtime.dead_letter,
+                                       self.runtime.retried)  # fmt: skip
                 await self.sender.start()
                 await channel.wait_closed()
                 raise ChannelNotReady("the connection closed")
@@ -299,12 +300,14 @@ class Runtime:
     """Every instance this node owns. One per API worker process."""
 
     def __init__(self, *, nc: NATS, js: JetStreamContext, plugins: Plugins, data_dir: Path,
-                 dead_letter: DeadLetter) -> None:  # fmt: skip
+                 dead_letter: DeadLetter, retried: Retried | None = None) -> None:  # fmt: skip
         self.nc, self.js, self.plugins, self.data_dir = nc, js, plugins, data_dir
         self.dead_letter = dead_letter
+        self.retried = retried
         self.node = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"  # host:pid:random, for people
         self.runners: dict[str, Runner] = {}
         self.revisions: dict[str, int] = {}
+        self.renewed: dict[str, float] = {}
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -373,17 +376,23 @@ class Runtime:
     async def _acquire(self, instance_id: str) -> bool:
         try:
             self.revisions[instance_id] = await self.owners.create(instance_id, self.node.encode())
+            self.renewed[instance_id] = time.monotonic()
             return True
         except KeyWrongLastSequenceError:
             return False
 
     async def _renew(self, instance_id: str) -> bool:
+        """False when the lease is gone — or could not be renewed for so long that another node may hold it now."""
         try:
             self.revisions[instance_id] = await self.owners.update(instance_id, self.node.encode(),
                                                                    last=self.revisions[instance_id])  # fmt: skip
+            self.renewed[instance_id] = time.monotonic()
             return True
         except (KeyWrongLastSequenceError, KeyError):
             return False
+        except Exception as exc:  # NATS unreachable for a moment: keep running only while the lease surely holds
+            log.warning("renewing the lease of %s failed: %s", instance_id, exc)
+            return time.monotonic() - self.renewed.get(instance_id, 0.0) < LEASE_TTL - RENEW
 
     async def _release(self, instance_id: str, *, logout: bool = False) -> None:
         runner = self.runners.pop(instance_id, None)
@@ -434,11 +443,14 @@ class Runtime:
             await self.nc.publish(subjects.send_result(command_id), orjson.dumps(value))
 
     async def mark_sent(self, message_id: str, external_id: str | None, at: datetime) -> None:
-        """One statement: the message is sent; a copy the platform echoed back as inbound (same external id) goes."""
+        """The message is sent; a copy the platform echoed back as inbound (same external id) goes first (the unique
+        (chat, externalId) would refuse the update otherwise)."""
         client = Tortoise.get_connection("default")
-        async with client.acquire_connection() as conn:
+        async with client.acquire_connection() as conn, conn.transaction():
+            if external_id:
+                await conn.execute(
+                    "delete from messages e using messages m where m.id = $1 and e.chat_id = m.chat_id "
+                    "and e.external_id = $2 and e.id <> m.id", uuid.UUID(message_id), external_id)  # fmt: skip
             await conn.execute(
-                "with gone as (delete from messages e using messages m where m.id = $1 and $2::text is not null "
-                "and e.chat_id = m.chat_id and e.external_id = $2 and e.id <> m.id) "
                 "update messages set external_id = coalesce($2, external_id), delivery_status = 'sent', "
                 "platform_timestamp = $3, updated_at = now() where id = $1", uuid.UUID(message_id), external_id, at)  # fmt: skip

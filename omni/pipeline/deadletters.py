@@ -20,6 +20,7 @@ from omni.pipeline import envelope as envelopes
 
 log = logging.getLogger("omni.pipeline.deadletters")
 
+HEADER = "Omni-Dead-Letter"  # on a retried event: the dead letter it came from
 AUTO_RETRY_AFTER = (timedelta(hours=1), timedelta(hours=6), timedelta(hours=24))
 MAX_PUBLISH_FAILURES = 3  # publishes failing in a row before a retry sweep gives up until the next one
 
@@ -34,10 +35,20 @@ class DeadLetters:
     def __init__(self, js: JetStreamContext) -> None:
         self.js = js
 
-    async def record(self, consumer: str, subject: str, payload: Any, error: str, stack: str | None) -> None:
-        """Keep the event; announce it. Raises when it could not be stored (the caller keeps the event then)."""
+    async def record(self, consumer: str, subject: str, payload: Any, error: str, stack: str | None,
+                     dead_letter_id: str | None = None) -> None:  # fmt: skip
+        """Keep the event; announce it. Raises when it could not be stored (the caller keeps the event then).
+        A retried dead letter that fails again updates its own row (`dead_letter_id`), keeping its retry schedule."""
         event_id = str(payload.get("id", "")) if isinstance(payload, dict) else ""
         event_type = str(payload.get("type", "unknown")) if isinstance(payload, dict) else "unknown"
+        if dead_letter_id:
+            with contextlib.suppress(ValueError):
+                rows = await Tortoise.get_connection("default").execute_query_dict(
+                    "update dead_letter_events set error = $2, stack = $3, updated_at = now(), status = case when "
+                    "status in ('resolved', 'abandoned') then status else 'pending' end where id = $1 returning id",
+                    [uuid.UUID(dead_letter_id), error[:10_000], stack])  # fmt: skip
+                if rows:
+                    return
         row_id = uuid.uuid4()
         await Tortoise.get_connection("default").execute_query(
             "insert into dead_letter_events (id, event_id, event_type, subject, consumer, payload, error, stack, "
@@ -58,8 +69,20 @@ class DeadLetters:
         data = orjson.dumps(payload) if not isinstance(payload, str | bytes) else payload
         if isinstance(data, str):
             data = data.encode()
-        await self.js.publish(row["subject"], data, headers={"Nats-Msg-Id": f"dl:{row['id']}:{attempt_label}"},
-                              timeout=5)  # fmt: skip
+        await self.js.publish(row["subject"], data, timeout=5,
+                              headers={"Nats-Msg-Id": f"dl:{row['id']}:{attempt_label}", HEADER: str(row["id"])})  # fmt: skip
+
+    async def resolve_retried(self, dead_letter_ids: list[str]) -> None:
+        """Retried events that went through: their dead letters are resolved (no more automatic retries)."""
+        ids = []
+        for value in dead_letter_ids:
+            with contextlib.suppress(ValueError):
+                ids.append(uuid.UUID(value))
+        if ids:
+            await Tortoise.get_connection("default").execute_query(
+                "update dead_letter_events set status = 'resolved', resolved_at = now(), resolved_by = 'retry', "
+                "resolution_note = coalesce(resolution_note, 'went through when retried'), next_auto_retry_at = null, "
+                "updated_at = now() where id = any($1::uuid[]) and status in ('pending', 'retrying')", [ids])  # fmt: skip
 
     async def retry_due(self, now: datetime | None = None, *, batch: int = 100) -> int:
         """Republish every open dead letter whose automatic retry is due (`next_auto_retry_at <= now`); returns how

@@ -39,6 +39,8 @@ async def persist(conn: asyncpg.Connection, envelope: dict[str, Any]) -> bool:
     payload = envelope.get("payload") or {}
     kind = envelope["type"]
     async with conn.transaction():
+        if await conn.fetchval("select 1 from omni_events where id = $1", uuid.UUID(envelope["id"])):
+            return False  # stored before: nothing moves (the persist lease makes this the only writer)
         chat_id = person_id = identity_id = None
         if instance_id and isinstance(payload.get("chat"), dict):
             chat_id = await _chat(conn, instance_id, channel, payload["chat"])
@@ -276,8 +278,9 @@ async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]
             await conn.executemany(JOURNAL_INSERT, [
                 _journal_values(e, (e.get("metadata") or {}).get("instanceId"),
                                 (e.get("metadata") or {}).get("channelType"), None, None) for e in plain])  # fmt: skip
+        plain_ids = {id(e) for e in plain}
         for e in rest:
-            if e not in plain:
+            if id(e) not in plain_ids:
                 await persist(conn, e)
     return fresh
 
@@ -290,7 +293,7 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
         entry = chats.setdefault((meta["instanceId"], chat["id"]), {"type": chat.get("type") or "dm", "name": None,
                                                                      "channel": meta.get("channelType") or "unknown"})  # fmt: skip
         entry["name"] = chat.get("name") or entry["name"]
-    keys = list(chats)
+    keys = sorted(chats)  # one lock order for every writer
     rows = await conn.fetch(
         "insert into chats (id, instance_id, external_id, chat_type, channel, name, participant_count, message_count, "
         "unread_count, settings, created_at, updated_at) "
@@ -366,7 +369,8 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
                 "u.avatar, u.n, now(), now(), u.linked, 100, now(), now() from unnest($1::uuid[], $2::text[], "
                 "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[]) "
                 "as u(person_id, channel, instance_id, uid, name, avatar, n, linked) "
-                "on conflict (channel, instance_id, platform_user_id) do update set last_seen_at = now() "
+                "on conflict (channel, instance_id, platform_user_id) do update set last_seen_at = now(), "
+                "message_count = platform_identities.message_count + excluded.message_count "
                 "returning id, person_id, channel, instance_id, platform_user_id",
                 [person_of[k] for k in new], [k[0] for k in new], [uuid.UUID(k[1]) for k in new], [k[2] for k in new],
                 [senders[k]["name"] for k in new], [senders[k]["avatar"] for k in new], [senders[k]["n"] for k in new],

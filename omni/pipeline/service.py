@@ -49,7 +49,7 @@ class Pipeline:
     async def start(self) -> None:
         await streams.ensure(self.js)
         self.runtime = Runtime(nc=self.nc, js=self.js, plugins=self.plugins, data_dir=self.data_dir,
-                               dead_letter=self.dead.record)  # fmt: skip
+                               dead_letter=self.dead.record, retried=self.dead.resolve_retried)  # fmt: skip
         await self.runtime.start()
         # Each persist consumer runs in one process at a time (a lease per stream): a conversation's events are then
         # written in order by one writer, while its chats run in parallel inside it.
@@ -70,13 +70,17 @@ class Pipeline:
 
     async def _lead(self) -> None:
         for domain, lease in self.leases.items():
-            held = await lease.keep()
+            try:
+                held = await lease.keep()
+            except Exception as exc:  # taking a free lease failed (NATS away): try again next round
+                log.warning("persist lease %s: %s", domain, exc)
+                held = lease.held
             consumer = self.running.get(domain)
             if held and consumer is None:
                 spec = ConsumerSpec(durable=f"persist-{domain.lower()}", stream=names.stream_name(domain),
                                     filter_subject=f"{names.ROOT}.{domain.lower()}.>", handler=self._persist,
                                     key=conversation, batch_handler=self._persist_batch, batch=1000)  # fmt: skip
-                consumer = Consumer(self.js, spec, self.dead.record)
+                consumer = Consumer(self.js, spec, self.dead.record, self.dead.resolve_retried)
                 await consumer.start()
                 self.running[domain] = consumer
             elif not held and consumer is not None:

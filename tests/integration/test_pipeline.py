@@ -295,3 +295,15 @@ async def test_plugins_and_supported_channels(api: Api) -> None:
         channels = (await client.get("/api/v2/instances/supported-channels")).json()["items"]
         assert [c["key"] for c in channels] == ["loopback"]
         assert channels[0]["capabilities"]["canSendPoll"] is True
+
+
+async def test_channel_keys_and_config_are_checked_against_the_plugins(api: Api) -> None:
+    async with live_client(api) as client:
+        r = await client.post("/api/v2/instances", json={"name": "x", "channel": "carrier-pigeon"})
+        assert r.status_code == 400 and "channel" in r.json()["error"]["details"]["fields"]
+        r = await client.post("/api/v2/instances", json={"name": "y", "channel": "loopback",
+                                                         "config": {"sendDelayMs": -5}})  # fmt: skip
+        assert r.status_code == 400 and "config.sendDelayMs" in r.json()["error"]["details"]["fields"], r.text
+        instance = await loopback(client, connect=False)
+        r = await client.patch(f"/api/v2/instances/{instance}", json={"config": {"connectError": "sometimes"}})
+        assert r.status_code == 400, r.text

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
@@ -31,8 +31,9 @@ from omni.api.common import (
     require_unrestricted,
     unique_as_conflict,
 )
+from omni.api.errors import VALIDATION_ERROR, ApiError
 from omni.api.models import Data, Out, Page, Success
-from omni.api.routing import endpoint
+from omni.api.routing import endpoint, fields_of
 from omni.db import crypto
 from omni.db.crypto import mask
 from omni.db.models import AgentProvider, Instance
@@ -188,7 +189,8 @@ class InstanceSettings(AgentSettings):
 
 class InstanceCreate(InstanceSettings):
     name: str = Field(min_length=1, max_length=255, pattern=r"\S")
-    channel: Literal[E.CHANNELS]  # type: ignore[valid-type]
+    channel: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                         description="a first-party channel or the key of a loaded channel plugin")  # fmt: skip
 
 
 class InstanceUpdate(InstanceSettings):
@@ -196,7 +198,7 @@ class InstanceUpdate(InstanceSettings):
 
 
 class InstanceQuery(InstanceListQuery):
-    channel: Literal[E.CHANNELS] | None = None  # type: ignore[valid-type]
+    channel: str | None = Field(None, max_length=64)
     is_active: bool | None = None
     search: str | None = Field(None, max_length=255)
 
@@ -367,6 +369,18 @@ async def check_provider(provider_id: uuid.UUID | None) -> None:
         raise invalid("agentProviderId", f"no agent provider {provider_id}")
 
 
+def check_channel_config(request: Request, channel: str, config: dict[str, Any] | None) -> None:
+    """`config` must suit the channel plugin's `config_model` (400 naming each bad field, as `config.<field>`)."""
+    cls = request.app.ctx.plugins.channels.get(channel)
+    if cls is None:
+        return
+    try:
+        cls.config_model.model_validate(config or {})
+    except ValidationError as exc:
+        raise ApiError(400, VALIDATION_ERROR, "invalid channel config",
+                       {"fields": {f"config.{k}": v for k, v in fields_of(exc).items()}}) from None  # fmt: skip
+
+
 def columns(body: InstanceSettings, channel: str) -> dict[str, Any]:
     """The sent fields as column values."""
     changes = body.model_dump(exclude_unset=True, exclude={"token", "agent_reply_filter", "secrets"})
@@ -431,6 +445,11 @@ async def supported_channels(request: Request) -> dict[str, Any]:
           response=Data[InstanceOut], status=201)  # fmt: skip
 async def create_instance(request: Request, body: InstanceCreate) -> dict[str, Any]:
     require_unrestricted(request, "instances")
+    if body.channel not in E.CHANNELS and body.channel not in request.app.ctx.plugins.channels:
+        known = sorted(set(E.CHANNELS) | set(request.app.ctx.plugins.channels))
+        raise ApiError(400, VALIDATION_ERROR, f"unknown channel {body.channel!r}",
+                       {"fields": {"channel": [f"one of {', '.join(known)} (or a loaded channel plugin's key)"]}})  # fmt: skip
+    check_channel_config(request, body.channel, body.config if "config" in body.model_fields_set else {})
     values = columns(body, body.channel)
     check_timing({**_defaults(), **values})
     await check_provider(values.get("agent_provider_id"))
@@ -466,6 +485,8 @@ async def get_instance(request: Request, instance_id: uuid.UUID) -> dict[str, An
           body=InstanceUpdate, response=Data[InstanceOut])  # fmt: skip
 async def update_instance(request: Request, instance_id: uuid.UUID, body: InstanceUpdate) -> dict[str, Any]:
     row = await _get(request, instance_id)
+    if "config" in body.model_fields_set:
+        check_channel_config(request, row.channel, body.config)
     changes = columns(body, row.channel)
     if not changes:
         return {"data": render(row)}

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import asyncpg
 import orjson
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from pydantic import BaseModel, Field, model_validator
@@ -198,23 +199,27 @@ class Waiters:
     request), each outcome waking the request that waits for its id."""
 
     def __init__(self) -> None:
-        self.futures: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.futures: dict[str, list[asyncio.Future[dict[str, Any]]]] = {}
         self.sub: Any = None
 
     async def expect(self, command_id: str) -> asyncio.Future[dict[str, Any]]:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self.futures[command_id] = future
+        self.futures.setdefault(command_id, []).append(future)
         return future
 
-    def forget(self, command_id: str) -> None:
-        self.futures.pop(command_id, None)
+    def forget(self, command_id: str, future: asyncio.Future[dict[str, Any]] | None = None) -> None:
+        waiting = self.futures.get(command_id, [])
+        if future in waiting:
+            waiting.remove(future)
+        if not waiting or future is None:
+            self.futures.pop(command_id, None)
 
     async def start(self, nc: Any) -> None:
         async def on_result(msg: Any) -> None:
-            future = self.futures.get(msg.subject.rsplit(".", 1)[-1])
-            if future is not None and not future.done():
-                with contextlib.suppress(ValueError):
-                    future.set_result(orjson.loads(msg.data))
+            for future in self.futures.get(msg.subject.rsplit(".", 1)[-1], []):
+                if not future.done():
+                    with contextlib.suppress(ValueError):
+                        future.set_result(orjson.loads(msg.data))
 
         self.sub = await nc.subscribe(subjects.send_results(), cb=on_result)
 
@@ -290,7 +295,22 @@ async def _record(instance: dict[str, Any], to: str, message_id: uuid.UUID, mess
                                            message_id)  # fmt: skip
             if existing is not None:
                 return dict(existing)
-        await conn.execute(
+        try:
+            await _insert_pending(conn, instance, to, message_id, message_type, text, media, reply_to, now)
+        except asyncpg.ForeignKeyViolationError:
+            _INSTANCES.pop(instance["id"], None)
+            raise _error(404, NOT_FOUND, f"no instance {instance['id']}",
+                         {"fields": {"instanceId": ["not found"]}}) from None  # fmt: skip
+        except asyncpg.UniqueViolationError:  # the same Idempotency-Key, twice at once: the other request made it
+            existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
+                                           message_id)  # fmt: skip
+            return dict(existing) if existing is not None else None
+    return None
+
+
+async def _insert_pending(conn: Any, instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str,
+                          text: str | None, media: Media | None, reply_to: str | None, now: datetime) -> None:  # fmt: skip
+    await conn.execute(
             "with c as (insert into chats (id, instance_id, external_id, chat_type, channel, participant_count, "
             "message_count, unread_count, settings, last_message_at, last_message_preview, created_at, updated_at) "
             "values ($13, $2, $3, 'dm', $14, 0, 1, 0, '{}', $12, $15, now(), now()) on conflict (instance_id, external_id) "
@@ -305,7 +325,6 @@ async def _record(instance: dict[str, Any], to: str, message_id: uuid.UUID, mess
             message_id, instance["id"], to, f"pending:{message_id}", message_type, text, media is not None,
             media.mime_type if media else None, media.url if media else None, media.path if media else None,
             reply_to, now, uuid.uuid4(), instance["channel"], (text or f"[{message_type}]")[:200])  # fmt: skip
-    return None
 
 
 async def _idempotent(request: Request) -> tuple[Any, str] | None:
@@ -349,6 +368,10 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
                reply_to: str | None = None, **fields: Any) -> HTTPResponse:  # fmt: skip
     instance = await _instance(request, instance_id)
     _capable(request, instance["channel"], kind)
+    correlation = request.headers.get("x-correlation-id")
+    if correlation is not None and len(correlation) > 255:
+        raise _error(400, VALIDATION_ERROR, "X-Correlation-Id is at most 255 characters",
+                     {"fields": {"X-Correlation-Id": ["too long"]}})  # fmt: skip
     idem = await _idempotent(request)
     message_id = uuid.uuid4()
     if idem is not None:
@@ -384,7 +407,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     waiters: Waiters = request.app.ctx.send_waiters
     waiting = None if query.async_ or query.wait == 0 else await waiters.expect(command_id)
     command = {"commandId": command_id, "messageId": command_id if record else None, "instanceId": str(instance_id),
-               "correlationId": request.headers.get("x-correlation-id"), "outbound": outbound.dump()}  # fmt: skip
+               "correlationId": correlation, "outbound": outbound.dump()}  # fmt: skip
     envelope = {"id": command_id, "type": f"command.send.{kind}", "payload": command,
                 "metadata": {"instanceId": str(instance_id), "channelType": instance["channel"], "source": "api"},
                 "timestamp": int(datetime.now(UTC).timestamp() * 1000)}  # fmt: skip
@@ -393,7 +416,8 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
         await js.publish(subjects.send_command(instance["channel"], instance_id), orjson.dumps(envelope),
                          headers={"Nats-Msg-Id": command_id}, timeout=5)  # fmt: skip
     except Exception as exc:
-        waiters.forget(command_id)
+        if waiting is not None:
+            waiters.forget(command_id, waiting)
         raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
                      "again (with the same Idempotency-Key it is sent once)", {"messageId": command_id if record else None}) from None  # fmt: skip
     outcome: dict[str, Any] | None = None
@@ -403,7 +427,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
         except TimeoutError:
             outcome = None
         finally:
-            waiters.forget(command_id)
+            waiters.forget(command_id, waiting)
     now = datetime.now(UTC).isoformat()
     data = {"messageId": command_id if record else None, "instanceId": str(instance_id), "to": recipient,
             "timestamp": now}  # fmt: skip
@@ -445,15 +469,20 @@ def _save(request: Request, data: bytes, filename: str | None) -> str:
     return str(path)
 
 
+def _b64(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise _error(400, VALIDATION_ERROR, "base64 is not valid base64",
+                     {"fields": {"base64": ["not base64"]}}) from None  # fmt: skip
+
+
 @_route("/send/media", "Send an image, audio, video or document (URL, base64 or a multipart upload)", SendMedia)
 async def send_media(request: Request, body: SendMedia, query: SendQuery) -> HTTPResponse:
     path = None
     if body.base64 is not None:
-        try:
-            data = base64.b64decode(body.base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise _error(400, VALIDATION_ERROR, "base64 is not valid base64",
-                         {"fields": {"base64": ["not base64"]}}) from None  # fmt: skip
+        data = _b64(body.base64)
+        await _instance(request, body.instance_id)  # access and existence before anything is written
         path = _save(request, data, body.filename)
     media = Media(url=body.url, path=path, mime_type=body.mime_type, filename=body.filename, caption=body.caption,
                   voice_note=body.voice_note)  # fmt: skip
@@ -476,9 +505,11 @@ async def send_upload(request: Request, query: SendQuery) -> HTTPResponse:
                                   "type": form.get("type"), "base64": "", "caption": form.get("caption"),
                                   "voiceNote": form.get("voiceNote") in ("true", "1"),
                                   "replyTo": form.get("replyTo")})  # fmt: skip
-    path = _save(request, upload.body, upload.name)
-    media = Media(path=path, mime_type=upload.type or None, filename=upload.name, size=len(upload.body),
-                  caption=target.caption, voice_note=target.voice_note)  # fmt: skip
+    await _instance(request, target.instance_id)  # access and existence before anything is written
+    filename = (Path(upload.name or "file").name or "file")[:255]
+    path = _save(request, upload.body, filename)
+    media = Media(path=path, mime_type=(upload.type or None) and upload.type[:255], filename=filename,
+                  size=len(upload.body), caption=target.caption, voice_note=target.voice_note)  # fmt: skip
     return await send(request, query, target.instance_id, target.to, "media", message_type=target.type,
                       text=target.caption, media=media, reply_to=target.reply_to)  # fmt: skip
 
@@ -501,7 +532,11 @@ async def send_reaction(request: Request, body: SendReaction, query: SendQuery) 
 
 @_route("/send/sticker", "Send a sticker", SendSticker)
 async def send_sticker(request: Request, body: SendSticker, query: SendQuery) -> HTTPResponse:
-    path = _save(request, base64.b64decode(body.base64 or "", validate=False), "sticker.webp") if body.base64 else None
+    path = None
+    if body.base64:
+        data = _b64(body.base64)
+        await _instance(request, body.instance_id)
+        path = _save(request, data, "sticker.webp")
     media = Media(url=body.url, path=path, mime_type="image/webp")
     return await send(request, query, body.instance_id, body.to, "sticker", message_type="sticker", media=media)
 
