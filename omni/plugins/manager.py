@@ -28,6 +28,7 @@ from omni.plugins.hookspecs import PLUGIN_API_VERSION, PROJECT, OmniSpec
 log = logging.getLogger("omni.plugins")
 
 BUILTIN = ("omni.builtin.loopback",)
+LOADED_CHANNELS: set[str] = set()  # every channel key registered in this process (instance validation reads it)
 MAX_ERRORS = 20
 
 
@@ -114,6 +115,8 @@ class Plugins:
                 self._owner[(kind, key)] = name
                 registry[key] = cls
                 listed.append(key)
+                if kind == "channel":
+                    LOADED_CHANNELS.add(key)
 
             try:
                 impl(register=register)

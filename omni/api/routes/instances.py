@@ -10,9 +10,9 @@ import functools
 import json
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
@@ -38,6 +38,7 @@ from omni.db import crypto
 from omni.db.crypto import mask
 from omni.db.models import AgentProvider, Instance
 from omni.db.models import enums as E
+from omni.plugins.manager import LOADED_CHANNELS
 
 bp = Blueprint("instances", url_prefix="/instances")
 
@@ -187,10 +188,20 @@ class InstanceSettings(AgentSettings):
         return value
 
 
+def known_channel(value: str | None) -> str | None:
+    """A first-party channel, or the key of a channel plugin loaded in this process."""
+    if value is not None and value not in E.CHANNELS and value not in LOADED_CHANNELS:
+        known = ", ".join(sorted(set(E.CHANNELS) | LOADED_CHANNELS))
+        raise ValueError(f"unknown channel {value!r}: one of {known} (or a loaded channel plugin's key)")
+    return value
+
+
+Channel = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(known_channel)]
+
+
 class InstanceCreate(InstanceSettings):
     name: str = Field(min_length=1, max_length=255, pattern=r"\S")
-    channel: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$",
-                         description="a first-party channel or the key of a loaded channel plugin")  # fmt: skip
+    channel: Channel
 
 
 class InstanceUpdate(InstanceSettings):
@@ -198,7 +209,7 @@ class InstanceUpdate(InstanceSettings):
 
 
 class InstanceQuery(InstanceListQuery):
-    channel: str | None = Field(None, max_length=64)
+    channel: Channel | None = None
     is_active: bool | None = None
     search: str | None = Field(None, max_length=255)
 
@@ -445,10 +456,6 @@ async def supported_channels(request: Request) -> dict[str, Any]:
           response=Data[InstanceOut], status=201)  # fmt: skip
 async def create_instance(request: Request, body: InstanceCreate) -> dict[str, Any]:
     require_unrestricted(request, "instances")
-    if body.channel not in E.CHANNELS and body.channel not in request.app.ctx.plugins.channels:
-        known = sorted(set(E.CHANNELS) | set(request.app.ctx.plugins.channels))
-        raise ApiError(400, VALIDATION_ERROR, f"unknown channel {body.channel!r}",
-                       {"fields": {"channel": [f"one of {', '.join(known)} (or a loaded channel plugin's key)"]}})  # fmt: skip
     check_channel_config(request, body.channel, body.config if "config" in body.model_fields_set else {})
     values = columns(body, body.channel)
     check_timing({**_defaults(), **values})
