@@ -25,7 +25,7 @@ from omni.api.audit import now as utcnow
 from omni.api.ratelimit import SHARE_EVERY, RateLimiter
 from omni.api.routes.metrics import Metrics
 from omni.api.routes.send import IDEMPOTENCY_TTL, Waiters
-from omni.bus import subjects
+from omni.bus import streams, subjects
 from omni.channels.runtime import bucket
 from omni.db import crypto
 from omni.db.config import tortoise_config
@@ -51,6 +51,23 @@ class ApiRuntime:
     load_plugins: str | None = None  # OMNI_LOAD_PLUGINS: None = all, "" = none, "a,b" = those
     pipeline: bool = True  # consumers + channel runtime in this process
     bus_namespace: str = "omni"  # subjects, streams and buckets live under it (tests use one per database)
+
+
+async def _start_pipeline(app: Sanic) -> None:
+    """Start the pipeline; until it runs, retry (NATS may be restarting) — never leave a worker without it."""
+    delay = 0.5
+    while True:
+        try:
+            await app.ctx.pipeline.start()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            app.ctx.log.exception("starting the pipeline failed; retrying in %.1fs", delay)
+            with contextlib.suppress(Exception):
+                await app.ctx.pipeline.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
 
 def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
@@ -107,15 +124,23 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
         app.ctx.idempotency = idempotency_bucket
         app.ctx.send_waiters = Waiters()
         await app.ctx.send_waiters.start(app.ctx.nats)
+        app.ctx.pipeline_start = None
         if runtime.pipeline:
+            # The streams first (sends and inbound need them), the consumers and the channel runtime in the
+            # background: the worker serves as soon as it can, which keeps `omni start` within its 3 s.
+            await streams.ensure(app.ctx.js)
             app.ctx.pipeline = Pipeline(app.ctx.nats, app.ctx.plugins, app.ctx.data_dir)
-            await app.ctx.pipeline.start()
+            app.ctx.pipeline_start = asyncio.create_task(_start_pipeline(app), name="pipeline-start")
         await app.ctx.plugins.acall("startup", app=app)
         app.ctx.audit.start()
 
     @app.after_server_stop
     async def close_resources(app: Sanic) -> None:
         await app.ctx.plugins.acall("shutdown", app=app)
+        if app.ctx.pipeline_start is not None and not app.ctx.pipeline_start.done():
+            app.ctx.pipeline_start.cancel()
+            with contextlib.suppress(BaseException):
+                await app.ctx.pipeline_start
         if app.ctx.pipeline is not None:
             await app.ctx.pipeline.stop()
             app.ctx.pipeline = None

@@ -47,7 +47,7 @@ class Pipeline:
         self.running: dict[str, Consumer] = {}
 
     async def start(self) -> None:
-        await streams.ensure(self.js)
+        await streams.ensure(self.js)  # again: cheap, and a restarted nats-server may have lost nothing but config
         self.runtime = Runtime(nc=self.nc, js=self.js, plugins=self.plugins, data_dir=self.data_dir,
                                dead_letter=self.dead.record, retried=self.dead.resolve_retried)  # fmt: skip
         await self.runtime.start()
