@@ -62,14 +62,15 @@ def serve(settings: Settings, paths: Paths) -> None:
         _wait_at_gate()
         app.run(single_process=True, **options)
         return
-    _wait_at_gate()
     # Workers fork from this process once the app is built: they share its memory pages (spawn would start each
-    # worker as a fresh interpreter importing everything again: +60 MiB a worker).
+    # worker as a fresh interpreter importing everything again: +60 MiB a worker). Built before the gate opens, while
+    # the supervisor runs the migrations.
     Sanic.start_method = "fork"
-    gc.freeze()  # the parent's objects: the collector never writes to them, so the forked workers keep sharing them
     loader = AppLoader(factory=_factory)
     app = loader.load()
     app.prepare(workers=settings.api_workers, **options)
+    gc.freeze()  # the parent's objects: the collector never writes to them, so the forked workers keep sharing them
+    _wait_at_gate()
     Sanic.serve(primary=app, app_loader=loader)
 
 
