@@ -91,6 +91,10 @@ class Loopback(Channel):
     async def disconnect(self) -> None:
         return None
 
+    async def logout(self) -> None:
+        """Forgets the "session": records when, so you can see a logout reached the plugin while connected."""
+        await self.ctx.store.set("logout", {"at": datetime.now(UTC).isoformat()})
+
     def status(self) -> dict[str, Any]:
         return {"profileName": "Loopback", "ownerIdentifier": "loopback"}
 

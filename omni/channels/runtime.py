@@ -105,13 +105,15 @@ class Runner:
         self.task = asyncio.create_task(self._supervise(), name=f"instance-{self.id}")
 
     async def stop(self, *, logout: bool = False) -> None:
+        if logout and self.channel is not None:  # while the connection is still open (an unlink needs it)
+            try:
+                await self.channel.logout()
+            except Exception as exc:
+                self.log.warning("logout failed: %s", exc)
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
-        if logout and self.channel is not None:
-            with contextlib.suppress(Exception):
-                await self.channel.logout()
 
     # -- state ------------------------------------------------------------------------------------------------------
 
@@ -164,12 +166,15 @@ class Runner:
                 await channel.connect(self._context())
                 attempt = 0
                 await self.set_state("connected")
-                await publish_event(self.runtime.js, "instance.connected", channel.status(), instance_id=self.id,
-                                    channel=self.channel_key, source="runtime",
-                                    dedupe_key=f"{self.id}:connected:{uuid.uuid4()}")  # fmt: skip
-                self.sender = Consumer(self.runtime.js, self._send_spec(), self.runtime.dead_letter,
-                                       self.runtime.retried)  # fmt: skip
-                await self.sender.start()
+                try:  # omni's own bus, not the plugin: trouble here is transient (reconnect), never the plugin's error
+                    await publish_event(self.runtime.js, "instance.connected", channel.status(), instance_id=self.id,
+                                        channel=self.channel_key, source="runtime",
+                                        dedupe_key=f"{self.id}:connected:{uuid.uuid4()}")  # fmt: skip
+                    self.sender = Consumer(self.runtime.js, self._send_spec(), self.runtime.dead_letter,
+                                           self.runtime.retried)  # fmt: skip
+                    await self.sender.start()
+                except Exception as exc:
+                    raise ChannelNotReady(f"omni's event bus: {type(exc).__name__}: {exc}") from exc
                 await channel.wait_closed()
                 raise ChannelNotReady("the connection closed")
             except ChannelAuthFailed as exc:
@@ -340,6 +345,10 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
         await asyncio.gather(*(self._release(i) for i in list(self.runners)), return_exceptions=True)
+        for sub in (getattr(self, "sub", None), getattr(self, "control_sub", None)):
+            if sub is not None:
+                with contextlib.suppress(Exception):
+                    await sub.unsubscribe()
 
     async def _loop(self) -> None:
         while True:

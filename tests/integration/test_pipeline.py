@@ -307,3 +307,22 @@ async def test_channel_keys_and_config_are_checked_against_the_plugins(api: Api)
         instance = await loopback(client, connect=False)
         r = await client.patch(f"/api/v2/instances/{instance}", json={"config": {"connectError": "sometimes"}})
         assert r.status_code == 400, r.text
+
+
+async def test_logout_reaches_the_connected_plugin(api: Api) -> None:
+    async with live_client(api) as client:
+        instance = await loopback(client)
+        r = await client.post(f"/api/v2/instances/{instance}/logout")
+        assert r.status_code == 200 and r.json()["data"]["isActive"] is False
+        conn = await asyncpg.connect(api.db_url)
+        try:
+            marker = await conn.fetchval("select value from plugin_storage where plugin_id = $1 and key = 'logout'",
+                                         f"loopback:{instance}")  # fmt: skip
+        finally:
+            await conn.close()
+        assert marker and "at" in orjson.loads(marker)
+
+        async def disconnected() -> bool:
+            return (await client.get(f"/api/v2/instances/{instance}/status")).json()["data"]["state"] == "disconnected"
+
+        await until(disconnected, what="disconnected")

@@ -3,6 +3,7 @@ The node that owns the instance acts (see `omni.channels.runtime`); any node ans
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from typing import Any
@@ -70,9 +71,10 @@ async def _status(request: Request, row: dict[str, Any]) -> dict[str, Any]:
 
 async def _broadcast(request: Request, instance_id: uuid.UUID, action: str) -> None:
     nc = request.app.ctx.nats
-    await nc.publish(subjects.instances_changed(), b"")
+    # the owner acts first (a logout needs the runner), then every node rescans
     await nc.publish(subjects.instance_control(instance_id),
                      orjson.dumps({"instanceId": str(instance_id), "action": action}))  # fmt: skip
+    await nc.publish(subjects.instances_changed(), b"")
     await nc.flush(timeout=2)
 
 
@@ -113,7 +115,11 @@ async def disconnect(request: Request, instance_id: uuid.UUID) -> dict[str, Any]
 async def restart(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
     row = await _row(request, instance_id)
     await _set_active(instance_id, True)
-    await _broadcast(request, instance_id, "restart")
+    nc = request.app.ctx.nats
+    with contextlib.suppress(Exception):  # no answer: it runs nowhere yet, and the rescan below starts it
+        await nc.request(subjects.instance_control(instance_id),
+                         orjson.dumps({"instanceId": str(instance_id), "action": "restart"}), timeout=15)  # fmt: skip
+    await nc.publish(subjects.instances_changed(), b"")
     return await _status(request, {**row, "is_active": True})
 
 
@@ -123,8 +129,12 @@ async def logout(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
     """The session is forgotten on the platform too (WhatsApp: the linked device is removed); connecting again needs
     a new QR code or token."""
     row = await _row(request, instance_id)
+    nc = request.app.ctx.nats
+    with contextlib.suppress(Exception):  # no answer: it runs nowhere (its session is forgotten at the next connect)
+        await nc.request(subjects.instance_control(instance_id),
+                         orjson.dumps({"instanceId": str(instance_id), "action": "logout"}), timeout=15)  # fmt: skip
     await _set_active(instance_id, False)
-    await _broadcast(request, instance_id, "logout")
+    await nc.publish(subjects.instances_changed(), b"")
     return await _status(request, {**row, "is_active": False})
 
 
