@@ -41,6 +41,9 @@ async def persist(conn: asyncpg.Connection, envelope: dict[str, Any]) -> bool:
     async with conn.transaction():
         if await conn.fetchval("select 1 from omni_events where id = $1", uuid.UUID(envelope["id"])):
             return False  # stored before: nothing moves (the persist lease makes this the only writer)
+        if kind in BULK_KINDS and instance_id and isinstance(payload.get("chat"), dict):
+            await _bulk_messages(conn, [envelope])  # a new message: the same statements as a batch of one
+            return True
         chat_id = person_id = identity_id = None
         if instance_id and isinstance(payload.get("chat"), dict):
             chat_id = await _chat(conn, instance_id, channel, payload["chat"])
@@ -52,9 +55,7 @@ async def persist(conn: asyncpg.Connection, envelope: dict[str, Any]) -> bool:
             return False
         if chat_id is None:
             return True
-        if kind in ("message.received", "message.system"):
-            await _message(conn, envelope, instance_id, chat_id, person_id, identity_id)
-        elif kind == "message.edited":
+        if kind == "message.edited":
             await _edit(conn, chat_id, payload)
         elif kind == "message.deleted":
             await conn.execute(
@@ -151,54 +152,6 @@ async def _identity(conn: asyncpg.Connection, instance_id: str, channel: str | N
         1 if seen else 0, linked,
     )  # fmt: skip
     return row["id"], row["person_id"]
-
-
-async def _message(conn: asyncpg.Connection, envelope: dict[str, Any], instance_id: str, chat_id: Any,
-                   person_id: Any, identity_id: Any) -> None:  # fmt: skip
-    p = envelope["payload"]
-    media = p.get("media") or {}
-    sender = p.get("sender") or {}
-    message_type = p.get("type") or ("system" if envelope["type"] == "message.system" else "text")
-    text = p.get("text") or media.get("caption")
-    if message_type == "contact" and p.get("contact"):
-        text = text or p["contact"].get("name")
-    if message_type == "poll" and p.get("poll"):
-        text = text or p["poll"].get("question")
-    when = _time(p["timestamp"])
-    reply_id = None
-    if p.get("replyTo"):
-        reply_id = await conn.fetchval("select id from messages where chat_id = $1 and external_id = $2",
-                                       chat_id, p["replyTo"])  # fmt: skip
-    extra = {k: p[k] for k in ("contact", "location", "poll") if p.get(k)}
-    metadata = {**({"filename": media["filename"]} if media.get("filename") else {}), **extra} or None
-    inserted = await conn.fetchval(
-        "insert into messages (id, chat_id, instance_id, external_id, source, sender_person_id, "
-        "sender_platform_identity_id, sender_platform_user_id, sender_display_name, is_from_me, message_type, "
-        "text_content, has_media, media_mime_type, media_url, media_local_path, media_metadata, reply_to_message_id, "
-        "reply_to_external_id, quoted_text, is_forwarded, forward_count, mentions, status, delivery_status, edit_count, "
-        "edit_history, reactions, reaction_counts, original_event_id, latest_event_id, platform_timestamp, "
-        "received_at, created_at, updated_at) values ($1, $2, $3, $4, 'realtime', $5, $6, $7, $8, $9, $10, $11, $12, "
-        "$13, $14, $15, $16, $17, $18, $19, $20, 0, $21, 'active', $22, 0, '[]', '[]', '{}', $23, $23, $24, now(), "
-        "now(), now()) on conflict (chat_id, external_id) do nothing returning id",
-        uuid.uuid4(), chat_id, instance_id, p["externalId"], person_id, identity_id, sender.get("id"),
-        sender.get("name"), bool(p.get("isFromMe")), message_type, text, bool(media), media.get("mimeType"),
-        media.get("url"), media.get("path"), None if metadata is None else orjson.dumps(metadata).decode(), reply_id,
-        p.get("replyTo"), p.get("quotedText"), bool(p.get("forwarded")),
-        orjson.dumps([{"id": m} for m in p.get("mentions") or []]).decode() if p.get("mentions") else None,
-        "sent" if p.get("isFromMe") else None, uuid.UUID(envelope["id"]), when,
-    )  # fmt: skip
-    if inserted is None:
-        return
-    await conn.execute(
-        "update chats set message_count = message_count + 1, unread_count = unread_count + $2::int, "
-        "last_message_at = greatest(last_message_at, $3), "
-        "last_message_preview = case when last_message_at is null or $3 >= last_message_at then $4 "
-        "else last_message_preview end, updated_at = now() where id = $1",
-        chat_id, 0 if p.get("isFromMe") else 1, when, (text or f"[{message_type}]")[:PREVIEW],
-    )  # fmt: skip
-    # one hot row for every chat of the instance: touched at most once a second, so concurrent chats don't queue on it
-    await conn.execute("update instances set last_message_at = $2 where id = $1 and (last_message_at is null or "
-                       "last_message_at < $2::timestamptz - interval '1 second')", instance_id, when)  # fmt: skip
 
 
 async def _edit(conn: asyncpg.Connection, chat_id: Any, p: dict[str, Any]) -> None:
