@@ -34,7 +34,7 @@ from tortoise import Tortoise
 
 from omni.api.auth import check_instance, principal_of
 from omni.api.errors import NOT_FOUND, VALIDATION_ERROR, ApiError
-from omni.api.models import ApiModel
+from omni.api.models import ApiModel, json_time
 from omni.api.routing import endpoint, validate
 from omni.bus import subjects
 from omni.channels.base import NEEDS
@@ -401,7 +401,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
         )
         if already is not None and already["delivery_status"] in ("sent", "delivered", "read", "played"):
             return await _answer(idem, 201, {"data": {"messageId": command_id, "instanceId": str(instance_id),
-                                                      "to": recipient, "timestamp": datetime.now(UTC).isoformat(),
+                                                      "to": recipient, "timestamp": json_time(datetime.now(UTC)),
                                                       "status": "sent", "externalMessageId": already["external_id"]}})  # fmt: skip
     js = request.app.ctx.js
     waiters: Waiters = request.app.ctx.send_waiters
@@ -428,7 +428,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
             outcome = None
         finally:
             waiters.forget(command_id, waiting)
-    now = datetime.now(UTC).isoformat()
+    now = json_time(datetime.now(UTC))
     data = {"messageId": command_id if record else None, "instanceId": str(instance_id), "to": recipient,
             "timestamp": now}  # fmt: skip
     if outcome is not None and outcome.get("status") == "failed":
