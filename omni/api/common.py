@@ -7,12 +7,13 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sanic import Request
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from omni.api.auth import principal_of
 from omni.api.errors import CONFLICT, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, ApiError
@@ -101,3 +102,25 @@ def _drop_default(schema: dict[str, Any]) -> None:
 def opt(**kwargs: Any) -> Any:
     """An optional field that, when sent, must hold a value of its type (null only if the type allows it)."""
     return Field(None, json_schema_extra=_drop_default, **kwargs)
+
+
+_EVENT_TYPE_FILTER = re.compile(r"^[A-Za-z0-9_.\-]+(\.\*)?$|^\*$")
+
+
+def _event_type_filter(value: str) -> str:
+    if not _EVENT_TYPE_FILTER.match(value):
+        raise ValueError("an event type (letters, digits, '.', '_', '-'), optionally ending in '.*'")
+    return value
+
+
+EventTypeFilter = Annotated[str, Field(max_length=128, description="exact, or a prefix wildcard: `message.*`"),
+                            AfterValidator(_event_type_filter)]  # fmt: skip
+
+
+def by_event_type(qs: QuerySet[Any], value: str | None) -> QuerySet[Any]:
+    """`qs` filtered by an `EventTypeFilter`: exact, a prefix wildcard (`message.*`), or `*` (all)."""
+    if not value or value == "*":
+        return qs
+    if value.endswith(".*"):
+        return qs.filter(event_type__startswith=value[:-1])
+    return qs.filter(event_type=value)

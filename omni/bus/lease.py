@@ -5,10 +5,13 @@ events are never written by two processes at once)."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 
 from nats.js.errors import KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
+
+log = logging.getLogger("omni.bus.lease")
 
 
 class Lease:
@@ -41,7 +44,8 @@ class Lease:
         except KeyWrongLastSequenceError:
             self.revision = None
             return False
-        except Exception:
+        except Exception as exc:
+            log.warning("renewing the lease %s failed: %s", self.key, exc)
             if time.monotonic() - self.renewed < self.safe_for:
                 return True  # a moment without NATS: the key is still ours
             self.revision = None

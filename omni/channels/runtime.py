@@ -29,12 +29,13 @@ import orjson
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import KeyValueConfig
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 from nats.js.kv import KeyValue
 from tortoise import Tortoise
 
 from omni.bus import subjects
 from omni.bus.consumer import Consumer, ConsumerSpec, DeadLetter, Retried, Retry, backoff
+from omni.bus.lease import Lease
 from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, ChannelNotReady, SendFailed
 from omni.channels.kv import PluginStore
 from omni.channels.types import INBOUND_KINDS, Outbound
@@ -99,7 +100,6 @@ class Runner:
         self.sender: Consumer | None = None
         self.task: asyncio.Task[None] | None = None
         self.log = log.getChild(f"{self.channel_key}.{self.id[:8]}")
-        self.revision: int | None = None
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._supervise(), name=f"instance-{self.id}")
@@ -311,8 +311,7 @@ class Runtime:
         self.retried = retried
         self.node = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"  # host:pid:random, for people
         self.runners: dict[str, Runner] = {}
-        self.revisions: dict[str, int] = {}
-        self.renewed: dict[str, float] = {}
+        self.leases: dict[str, Lease] = {}
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -372,8 +371,7 @@ class Runtime:
             if runner is not None:
                 if not await self._renew(instance_id):
                     log.warning("lost the lease of instance %s; stopping it here", instance_id)
-                    await runner.stop()
-                    self.runners.pop(instance_id, None)
+                    await self._release(instance_id)
                     continue
                 runner.row = row  # a changed token or config applies at the next (re)connect
                 continue
@@ -383,34 +381,24 @@ class Runtime:
                 runner.start()
 
     async def _acquire(self, instance_id: str) -> bool:
-        try:
-            self.revisions[instance_id] = await self.owners.create(instance_id, self.node.encode())
-            self.renewed[instance_id] = time.monotonic()
-            return True
-        except KeyWrongLastSequenceError:
+        lease = Lease(self.owners, instance_id, self.node, safe_for=LEASE_TTL - RENEW)
+        if not await lease.acquire():
             return False
+        self.leases[instance_id] = lease
+        return True
 
     async def _renew(self, instance_id: str) -> bool:
         """False when the lease is gone — or could not be renewed for so long that another node may hold it now."""
-        try:
-            self.revisions[instance_id] = await self.owners.update(instance_id, self.node.encode(),
-                                                                   last=self.revisions[instance_id])  # fmt: skip
-            self.renewed[instance_id] = time.monotonic()
-            return True
-        except (KeyWrongLastSequenceError, KeyError):
-            return False
-        except Exception as exc:  # NATS unreachable for a moment: keep running only while the lease surely holds
-            log.warning("renewing the lease of %s failed: %s", instance_id, exc)
-            return time.monotonic() - self.renewed.get(instance_id, 0.0) < LEASE_TTL - RENEW
+        lease = self.leases.get(instance_id)
+        return lease is not None and await lease.renew()
 
     async def _release(self, instance_id: str, *, logout: bool = False) -> None:
         runner = self.runners.pop(instance_id, None)
         if runner is not None:
             await runner.stop(logout=logout)
-        revision = self.revisions.pop(instance_id, None)
-        if revision is not None:
-            with contextlib.suppress(Exception):
-                await self.owners.delete(instance_id, last=revision)
+        lease = self.leases.pop(instance_id, None)
+        if lease is not None:
+            await lease.release()
 
     async def control(self, instance_id: str, action: str, args: dict[str, Any]) -> dict[str, Any] | None:
         """connect / restart / disconnect / logout / pair on this node, when it owns the instance; None otherwise

@@ -16,7 +16,7 @@ from omni.bus import streams
 from omni.bus import subjects as names
 from omni.bus.consumer import Consumer, ConsumerSpec, Retry
 from omni.bus.lease import Lease
-from omni.channels.runtime import RENEW, Runtime
+from omni.channels.runtime import LEASE_TTL, RENEW, Runtime
 from omni.pipeline.deadletters import DeadLetters
 from omni.pipeline.persist import NotYet, persist, persist_batch
 from omni.plugins.manager import Plugins
@@ -53,7 +53,8 @@ class Pipeline:
         await self.runtime.start()
         # Each persist consumer runs in one process at a time (a lease per stream): a conversation's events are then
         # written in order by one writer, while its chats run in parallel inside it.
-        self.leases = {d: Lease(self.runtime.owners, f"persist-{d.lower()}", self.runtime.node) for d in PERSISTED}
+        self.leases = {d: Lease(self.runtime.owners, f"persist-{d.lower()}", self.runtime.node, safe_for=LEASE_TTL - RENEW)
+                       for d in PERSISTED}  # fmt: skip
         await self._lead()
         self.leader = asyncio.create_task(self._leading(), name="persist-leases")
         self.retry_sweep = asyncio.create_task(self._retry_dead_letters(), name="dead-letter-retries")

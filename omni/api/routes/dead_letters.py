@@ -10,12 +10,11 @@ shown to it)."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 from sanic import Blueprint, Request
 from tortoise.expressions import RawSQL
 from tortoise.functions import Count, Min
@@ -23,7 +22,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from omni.api.auth import principal_of
-from omni.api.common import Input, InputList
+from omni.api.common import EventTypeFilter, Input, InputList, by_event_type
 from omni.api.errors import CONFLICT, NOT_FOUND, VALIDATION_ERROR, ApiError
 from omni.api.models import Data, Out, Page
 from omni.api.pagination import paginate
@@ -36,7 +35,6 @@ bp = Blueprint("dead_letters", url_prefix="/dead-letters")
 
 Status = Literal[DEAD_LETTER_STATUSES]  # type: ignore[valid-type]
 CLOSED = ("resolved", "abandoned")
-EVENT_TYPE = re.compile(r"^[A-Za-z0-9_.\-]+(\.\*)?$")
 INSTANCE_OF = "payload->'metadata'->>'instanceId'"  # the instance of the dead event, as text
 LIST_FIELDS = ("id", "event_id", "event_type", "subject", "consumer", "error", "status", "auto_retry_count",
                "manual_retry_count", "next_auto_retry_at", "last_retry_at", "resolved_at", "resolved_by",
@@ -48,17 +46,10 @@ LIST_FIELDS = ("id", "event_id", "event_type", "subject", "consumer", "error", "
 
 class DeadLetterQuery(InputList):
     status: Status | None = None
-    event_type: str | None = Field(None, max_length=128, description="exact, or a prefix wildcard: `message.*`")
+    event_type: EventTypeFilter | None = None
     consumer: str | None = Field(None, max_length=128, description="the durable consumer that gave up")
     since: datetime | None = Field(None, description="created at or after")
     until: datetime | None = Field(None, description="created before")
-
-    @field_validator("event_type")
-    @classmethod
-    def _event_type(cls, value: str | None) -> str | None:
-        if value is not None and not EVENT_TYPE.match(value):
-            raise ValueError("an event type (letters, digits, '.', '_', '-'), optionally ending in '.*'")
-        return value
 
 
 class NoteBody(Input):
@@ -157,11 +148,7 @@ async def list_dead_letters(request: Request, query: DeadLetterQuery) -> dict[st
     qs = visible(request, DeadLetterEvent.all())
     if query.status:
         qs = qs.filter(status=query.status)
-    if query.event_type:
-        if query.event_type.endswith(".*"):
-            qs = qs.filter(event_type__startswith=query.event_type[:-1])
-        else:
-            qs = qs.filter(event_type=query.event_type)
+    qs = by_event_type(qs, query.event_type)
     if query.consumer:
         qs = qs.filter(consumer=query.consumer)
     if query.since:

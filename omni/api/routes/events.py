@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from omni.api import sqllist
 from omni.api.auth import check_instance, instance_filter
+from omni.api.common import EventTypeFilter, by_event_type
 from omni.api.errors import NOT_FOUND, VALIDATION_ERROR, ApiError
 from omni.api.models import ApiModel, Data, Out, Page
 from omni.api.pagination import ListQuery, paginate
@@ -34,7 +35,6 @@ from omni.db.models.enums import EVENT_DIRECTIONS
 bp = Blueprint("events", url_prefix="/events")
 
 Direction = Literal[EVENT_DIRECTIONS]  # type: ignore[valid-type]
-EVENT_TYPE = re.compile(r"^[A-Za-z0-9_.\-]+(\.\*)?$|^\*$")
 CUSTOM_TYPE = re.compile(r"^custom(\.[A-Za-z0-9_-]+)+$")
 MAX_ANALYTICS_BUCKETS = 24 * 366
 PUBLISH_TIMEOUT = 5.0
@@ -45,20 +45,13 @@ PUBLISH_TIMEOUT = 5.0
 
 class EventFilters(ApiModel):
     instance_id: list[uuid.UUID] | None = Field(None, max_length=100)
-    event_type: str | None = Field(None, max_length=128, description="exact, or a prefix wildcard: `message.*`")
+    event_type: EventTypeFilter | None = None
     channel: str | None = Field(None, max_length=64)
     direction: Direction | None = None
     person_id: uuid.UUID | None = None
     since: datetime | None = None
     until: datetime | None = None
     correlation_id: str | None = Field(None, max_length=255)
-
-    @field_validator("event_type")
-    @classmethod
-    def _event_type(cls, value: str | None) -> str | None:
-        if value is not None and not EVENT_TYPE.match(value):
-            raise ValueError("an event type (letters, digits, '.', '_', '-'), optionally ending in '.*'")
-        return value
 
 
 class EventListQuery(ListQuery, EventFilters):
@@ -198,11 +191,7 @@ def _scoped(request: Request, qs: QuerySet[OmniEvent], asked: list[uuid.UUID] | 
 
 def filter_events(request: Request, qs: QuerySet[OmniEvent], f: EventFilters) -> QuerySet[OmniEvent]:
     qs = _scoped(request, qs, f.instance_id)
-    if f.event_type and f.event_type != "*":
-        if f.event_type.endswith(".*"):
-            qs = qs.filter(event_type__startswith=f.event_type[:-1])
-        else:
-            qs = qs.filter(event_type=f.event_type)
+    qs = by_event_type(qs, f.event_type)
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.direction:
