@@ -40,6 +40,13 @@ _PUBLIC = {
     "InboundSystem": "omni.channels.types",
     "Outbound": "omni.channels.types",
     "SendResult": "omni.channels.types",
+    "AgentProvider": "omni.agents.base",
+    "AgentRequest": "omni.agents.base",
+    "AgentEvent": "omni.agents.base",
+    "AgentError": "omni.agents.base",
+    "ProviderConfig": "omni.agents.base",
+    "ProviderSettings": "omni.agents.base",
+    "Health": "omni.agents.base",
 }
 
 __all__ = ["__version__", *_PUBLIC]

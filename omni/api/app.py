@@ -136,7 +136,7 @@ def create_app(runtime: ApiRuntime, name: str = "omni") -> Sanic:
             # The streams first (sends and inbound need them), the consumers and the channel runtime in the
             # background: the worker serves as soon as it can, which keeps `omni start` within its 3 s.
             await streams.ensure(app.ctx.js)
-            app.ctx.pipeline = Pipeline(app.ctx.nats, app.ctx.plugins, app.ctx.data_dir)
+            app.ctx.pipeline = Pipeline(app.ctx.nats, app.ctx.plugins, app.ctx.data_dir, app.ctx.send_waiters)
             app.ctx.pipeline_start = asyncio.create_task(_start_pipeline(app), name="pipeline-start")
         await app.ctx.plugins.acall("startup", app=app)
         app.ctx.audit.start()

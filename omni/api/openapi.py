@@ -115,6 +115,8 @@ def document() -> dict[str, Any]:
             op["x-required-scope"] = None if ep.scope == ANY_KEY else ep.scope
             for code, text in ERRORS.items():
                 responses[code] = {"description": text, "content": {"application/json": {"schema": error}}}
+        for code, text in ep.errors:
+            responses[str(code)] = {"description": text, "content": {"application/json": {"schema": error}}}
         op["responses"] = responses
         paths.setdefault(path, {})[ep.method.lower()] = op
     return {

@@ -36,6 +36,7 @@ class Endpoint:
     response: Any = None
     status: int = 200
     description: str = ""
+    errors: tuple[tuple[int, str], ...] = ()  # error statuses beyond the usual ones (502 …), with what they mean
 
 
 REGISTRY: dict[str, Endpoint] = {}
@@ -54,9 +55,11 @@ def endpoint(
     response: Any = None,
     status: int = 200,
     tag: str | None = None,
+    errors: dict[int, str] | None = None,
 ) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[HTTPResponse]]]:
     """Register a handler. It receives the validated `query`/`body` models as keyword arguments and may return a
-    response, a dict, or a pydantic model (sent with `status`)."""
+    response, a dict, or a pydantic model (sent with `status`). `errors` documents statuses the route may answer
+    beyond the usual ones (`{502: "the provider is unreachable"}`)."""
 
     def decorate(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[HTTPResponse]]:
         name = f"{bp.name}.{fn.__name__}"
@@ -64,7 +67,7 @@ def endpoint(
             raise RuntimeError(f"duplicate route name {name}")
         full = f"{PREFIX}{bp.url_prefix or ''}{path}".rstrip("/") or "/"
         REGISTRY[name] = Endpoint(name, method.upper(), full, scope, summary, tag or bp.name, body, query, response,
-                                  status, (fn.__doc__ or "").strip())  # fmt: skip
+                                  status, (fn.__doc__ or "").strip(), tuple((errors or {}).items()))  # fmt: skip
 
         async def handler(request: Request, **params: Any) -> HTTPResponse:
             if query is not None:

@@ -41,6 +41,7 @@ STREAMS = (
     Stream("IDENTITY", ("identity.>",), 90),
     Stream("MEDIA", ("media.>",), 7),
     Stream("ACCESS", ("access.>",), 30),
+    Stream("AGENT", ("agent.>",), 7),
     Stream("CUSTOM", ("custom.>",), 7),
     Stream("SYSTEM", ("system.>", "sync.>", "batch-job.>", "presence.>"), 7),
     Stream("COMMAND", ("command.>",), 7, work_queue=True),

@@ -12,6 +12,7 @@ from typing import Any
 from nats.aio.client import Client as NATS
 from tortoise import Tortoise
 
+from omni.agents.dispatcher import Dispatcher
 from omni.bus import streams
 from omni.bus import subjects as names
 from omni.bus.consumer import Consumer, ConsumerSpec, Retry
@@ -23,7 +24,8 @@ from omni.plugins.manager import Plugins
 
 log = logging.getLogger("omni.pipeline")
 
-PERSISTED = ("MESSAGE", "REACTION", "INSTANCE")
+PERSISTED = ("MESSAGE", "REACTION", "INSTANCE", "ACCESS")
+DISPATCH = "DISPATCH"
 RETRY_SWEEP_EVERY = 60.0  # seconds between sweeps for dead letters whose automatic retry is due
 
 
@@ -34,8 +36,9 @@ def conversation(env: dict[str, Any]) -> Any:
 
 
 class Pipeline:
-    def __init__(self, nc: NATS, plugins: Plugins, data_dir: Path) -> None:
+    def __init__(self, nc: NATS, plugins: Plugins, data_dir: Path, waiters: Any = None) -> None:
         self.nc = nc
+        self.waiters = waiters
         self.js = nc.jetstream()
         self.plugins = plugins
         self.data_dir = data_dir
@@ -44,7 +47,7 @@ class Pipeline:
         self.retry_sweep: asyncio.Task[None] | None = None
         self.leader: asyncio.Task[None] | None = None
         self.leases: dict[str, Lease] = {}
-        self.running: dict[str, Consumer] = {}
+        self.running: dict[str, Any] = {}  # a Consumer per persisted domain, and the agent Dispatcher
 
     async def start(self) -> None:
         await streams.ensure(self.js)  # again: cheap, and a restarted nats-server may have lost nothing but config
@@ -52,9 +55,14 @@ class Pipeline:
                                dead_letter=self.dead.record, retried=self.dead.resolve_retried)  # fmt: skip
         await self.runtime.start()
         # Each persist consumer runs in one process at a time (a lease per stream): a conversation's events are then
-        # written in order by one writer, while its chats run in parallel inside it.
+        # written in order by one writer, while its chats run in parallel inside it. So does the agent dispatcher
+        # (a chat's debounce and replies need all of its events in one place).
         self.leases = {d: Lease(self.runtime.owners, f"persist-{d.lower()}", self.runtime.node, safe_for=LEASE_TTL - RENEW)
                        for d in PERSISTED}  # fmt: skip
+        if self.waiters is not None:
+            self.leases[DISPATCH] = Lease(
+                self.runtime.owners, "dispatch", self.runtime.node, safe_for=LEASE_TTL - RENEW
+            )
         await self._lead()
         self.leader = asyncio.create_task(self._leading(), name="persist-leases")
         self.retry_sweep = asyncio.create_task(self._retry_dead_letters(), name="dead-letter-retries")
@@ -77,7 +85,11 @@ class Pipeline:
                 log.warning("persist lease %s: %s", domain, exc)
                 held = lease.held
             consumer = self.running.get(domain)
-            if held and consumer is None:
+            if held and consumer is None and domain == DISPATCH:
+                consumer = Dispatcher(self.nc, self.js, self.plugins, self.waiters)
+                await consumer.start()
+                self.running[domain] = consumer
+            elif held and consumer is None:
                 spec = ConsumerSpec(durable=f"persist-{domain.lower()}", stream=names.stream_name(domain),
                                     filter_subject=f"{names.ROOT}.{domain.lower()}.>", handler=self._persist,
                                     key=conversation, batch_handler=self._persist_batch, batch=1000)  # fmt: skip
@@ -85,7 +97,7 @@ class Pipeline:
                 await consumer.start()
                 self.running[domain] = consumer
             elif not held and consumer is not None:
-                log.warning("lost the persist lease of %s; another node writes it now", domain)
+                log.warning("lost the lease of %s; another node runs it now", domain)
                 await self.running.pop(domain).stop()
 
     async def stop(self) -> None:

@@ -27,8 +27,9 @@ from omni.plugins.hookspecs import PLUGIN_API_VERSION, PROJECT, OmniSpec
 
 log = logging.getLogger("omni.plugins")
 
-BUILTIN = ("omni.builtin.loopback",)
+BUILTIN = ("omni.builtin.loopback", "omni.builtin.agents")
 LOADED_CHANNELS: set[str] = set()  # every channel key registered in this process (instance validation reads it)
+LOADED_PROVIDERS: set[str] = set()  # every agent provider key registered in this process (provider validation)
 MAX_ERRORS = 20
 
 
@@ -115,8 +116,7 @@ class Plugins:
                 self._owner[(kind, key)] = name
                 registry[key] = cls
                 listed.append(key)
-                if kind == "channel":
-                    LOADED_CHANNELS.add(key)
+                (LOADED_CHANNELS if kind == "channel" else LOADED_PROVIDERS).add(key)
 
             try:
                 impl(register=register)

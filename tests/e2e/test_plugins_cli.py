@@ -159,7 +159,7 @@ def register_doctor_checks(register):
 
     home.extra_env["OMNI_LOAD_PLUGINS"] = ""
     data = json.loads(home.omni("plugins", "--json").stdout)
-    assert [i["source"] for i in data["items"]] == ["builtin"] and data["loadPlugins"] == ""
+    assert {i["source"] for i in data["items"]} == {"builtin"} and data["loadPlugins"] == ""
     assert "rude-ok" not in home.omni("--help").stdout
 
     failed = home.omni("plugins", "uninstall", "nothing-here", check=False)

@@ -103,3 +103,39 @@ def test_the_example_plugin_in_the_docs_loads(tmp_path: Path, monkeypatch: pytes
         assert plugins.channels["echo"].__name__ == "Echo"
     finally:
         sys.modules.pop(module, None)
+
+
+async def test_the_provider_example_in_the_docs_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agent provider example (`# omni_shout/plugin.py`) is real code: it loads, validates its schemaConfig and
+    answers as the contract says."""
+    import sys
+
+    from omni.agents.base import AgentRequest, ProviderSettings
+    from omni.plugins.manager import load_plugins
+
+    code = re.search(r"```python\n(# omni_shout/plugin\.py\n.*?)```", DOCS.read_text(), re.DOTALL)
+    assert code, "the example provider block is missing"
+    module = "omni_shout_docs_example"
+    folder = tmp_path / "plugins"
+    (folder / "omni_shout_docs-0.1.0.dist-info").mkdir(parents=True)
+    (folder / "omni_shout_docs-0.1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: omni-shout-docs\nVersion: 0.1.0\n"
+    )
+    (folder / "omni_shout_docs-0.1.0.dist-info" / "entry_points.txt").write_text(f"[omni]\nshout = {module}\n")
+    (folder / f"{module}.py").write_text(code.group(1))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    try:
+        plugins = load_plugins(folder, "shout")
+        assert plugins.infos["shout"].status == "loaded", plugins.infos["shout"].error
+        cls = plugins.providers["shout"]
+        config = cls.config_model.model_validate({"exclaim": "!!"})
+        provider = cls(ProviderSettings(id="1", name="s", schema="shout", config=config))
+        source = {"channelType": "loopback", "instanceId": "i", "chatId": "c"}
+        request = AgentRequest.model_validate(
+            {"traceId": "t", "sessionId": "s", "content": {"text": "hi you"}, "source": source}
+        )
+        events = [event async for event in provider.respond(request)]
+        assert [e.kind for e in events] == ["delta", "delta", "final"] and events[-1].text == "HI YOU!!"
+        assert (await provider.health()).ok
+    finally:
+        sys.modules.pop(module, None)

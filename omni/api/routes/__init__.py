@@ -10,6 +10,7 @@ def blueprints() -> list[Blueprint]:
     from omni.api.routes import (
         access,
         agent_routes,
+        agents,
         automations,
         chats,
         dead_letters,
@@ -29,5 +30,5 @@ def blueprints() -> list[Blueprint]:
     )
 
     resources = [keys, instances, instance_runtime, agent_routes, providers, access, automations, webhook_sources,
-                 settings, chats, messages, send, persons, events, plugins, dead_letters]  # fmt: skip
+                 settings, chats, messages, send, persons, events, plugins, dead_letters, agents]  # fmt: skip
     return [system.bp, openapi.bp, metrics.bp, *(m.bp for m in resources)]

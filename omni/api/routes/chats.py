@@ -13,6 +13,7 @@ from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from omni.agents import followups
 from omni.api import sqllist
 from omni.api.auth import check_instance, instance_filter
 from omni.api.common import conflict, is_unique_violation
@@ -329,7 +330,9 @@ async def _set_state(request: Request, chat_id: uuid.UUID, settings: dict[str, A
           response=Data[ChatOut])  # fmt: skip
 async def archive_chat(request: Request, chat_id: uuid.UUID) -> dict[str, Any]:
     row = await get_chat(request, chat_id)
-    return await _set_state(request, chat_id, {"archived": True}, archived_at=row.archived_at or datetime.now(UTC))
+    answer = await _set_state(request, chat_id, {"archived": True}, archived_at=row.archived_at or datetime.now(UTC))
+    await followups.disarm_chat(chat_id, "archived")
+    return answer
 
 
 @endpoint(bp, "POST", "/<chat_id:uuid>/unarchive", scope="chats:write", summary="Unarchive a chat",
@@ -352,7 +355,25 @@ async def unpin_chat(request: Request, chat_id: uuid.UUID) -> dict[str, Any]:
           body=MuteBody, response=Data[ChatOut])  # fmt: skip
 async def mute_chat(request: Request, chat_id: uuid.UUID, body: MuteBody) -> dict[str, Any]:
     until = datetime.now(UTC) + timedelta(milliseconds=body.duration_ms)
-    return await _set_state(request, chat_id, {"muted": True, "muteUntil": until.isoformat()})
+    answer = await _set_state(request, chat_id, {"muted": True, "muteUntil": until.isoformat()})
+    await followups.disarm_chat(chat_id, "muted")
+    return answer
+
+
+@endpoint(bp, "POST", "/<chat_id:uuid>/agent/pause", scope="chats:write", summary="Pause the agent in a chat",
+          response=Data[ChatOut])  # fmt: skip
+async def pause_agent(request: Request, chat_id: uuid.UUID) -> dict[str, Any]:
+    """A human takes over: the agent stays quiet in this chat (its messages are still stored and shown) and any
+    follow-up sequence stops, until `POST /chats/:id/agent/resume`."""
+    answer = await _set_state(request, chat_id, {"agentPaused": True, "agentPausedAt": datetime.now(UTC).isoformat()})
+    await followups.disarm_chat(chat_id, "paused")
+    return answer
+
+
+@endpoint(bp, "POST", "/<chat_id:uuid>/agent/resume", scope="chats:write", summary="Resume the agent in a chat",
+          response=Data[ChatOut])  # fmt: skip
+async def resume_agent(request: Request, chat_id: uuid.UUID) -> dict[str, Any]:
+    return await _set_state(request, chat_id, {"agentPaused": None, "agentPausedAt": None})
 
 
 @endpoint(bp, "POST", "/<chat_id:uuid>/unmute", scope="chats:write", summary="Unmute a chat", response=Data[ChatOut])

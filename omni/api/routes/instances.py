@@ -162,6 +162,17 @@ class InstanceSettings(AgentSettings):
     process_media_on_blocked: bool = opt()
     disable_username_prefix: bool = opt()
     access_mode: Literal[E.ACCESS_MODES] = opt()  # type: ignore[valid-type]
+    access_pairing: bool = opt(description="unknown senders get a pairing code an operator approves (allowlist)")
+    agent_ack_reaction: str | None = opt(
+        min_length=1, max_length=64, description="reacted to a message the agent is answering, e.g. 👀"
+    )
+    agent_ack_text: str | None = opt(min_length=1, max_length=2000, description="sent while the agent works")
+    agent_error_message: str | None = opt(
+        max_length=2000, description="sent when the agent fails (null: the default text, empty: nothing)"
+    )
+    agent_reset_trigger: str | None = opt(
+        min_length=1, max_length=64, description="a message or reaction that starts a new agent session (null: 🗑️)"
+    )
     tts_voice_id: str | None = opt(min_length=1, max_length=128)
     tts_model_id: str | None = opt(min_length=1, max_length=128)
 
@@ -258,6 +269,11 @@ class InstanceOut(Out):
     trigger_reactions: list[str] | None
     trigger_mention_patterns: list[str] | None
     trigger_mode: str
+    agent_ack_reaction: str | None
+    agent_ack_text: str | None
+    agent_error_message: str | None
+    agent_reset_trigger: str | None
+    access_pairing: bool
     trigger_rate_limit: int
     profile_name: str | None
     profile_pic_url: str | None
@@ -410,8 +426,8 @@ def columns(body: InstanceSettings, channel: str) -> dict[str, Any]:
 
 def _bind_default_filter(changes: dict[str, Any], current_filter: Any) -> None:
     """Binding a provider with no reply filter sets v2's default filter (DMs, mentions and replies)."""
-    if changes.get("agent_provider_id") is None:
-        return
+    if changes.get("agent_provider_id") is None or "agent_reply_filter" in changes:
+        return  # (a filter sent with the binding, even null = "never reply", is kept)
     reply_filter = changes.get("agent_reply_filter", current_filter)
     if reply_filter is None:
         changes["agent_reply_filter"] = dict(DEFAULT_REPLY_FILTER)

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import asyncpg
 import orjson
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from pydantic import BaseModel, Field, model_validator
@@ -39,6 +38,7 @@ from omni.api.routing import endpoint, validate
 from omni.bus import subjects
 from omni.channels.base import NEEDS
 from omni.channels.types import Contact, Embed, Location, Media, Outbound, Poll
+from omni.pipeline import outbound
 
 bp = Blueprint("send", url_prefix="/messages")
 
@@ -285,46 +285,12 @@ async def _recipient(instance: dict[str, Any], to: str) -> str:
 
 async def _record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
                   media: Media | None, reply_to: str | None, *, resuming: bool) -> dict[str, Any] | None:  # fmt: skip
-    """The pending message and its chat's counters, in one statement. A resumed send (Idempotency-Key after a crash)
-    finds its row: returned then (None when the row is new)."""
-    now = datetime.now(UTC)
-    client = Tortoise.get_connection("default")
-    async with client.acquire_connection() as conn:
-        if resuming:
-            existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
-                                           message_id)  # fmt: skip
-            if existing is not None:
-                return dict(existing)
-        try:
-            await _insert_pending(conn, instance, to, message_id, message_type, text, media, reply_to, now)
-        except asyncpg.ForeignKeyViolationError:
-            _INSTANCES.pop(instance["id"], None)
-            raise _error(404, NOT_FOUND, f"no instance {instance['id']}",
-                         {"fields": {"instanceId": ["not found"]}}) from None  # fmt: skip
-        except asyncpg.UniqueViolationError:  # the same Idempotency-Key, twice at once: the other request made it
-            existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
-                                           message_id)  # fmt: skip
-            return dict(existing) if existing is not None else None
-    return None
-
-
-async def _insert_pending(conn: Any, instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str,
-                          text: str | None, media: Media | None, reply_to: str | None, now: datetime) -> None:  # fmt: skip
-    await conn.execute(
-            "with c as (insert into chats (id, instance_id, external_id, chat_type, channel, participant_count, "
-            "message_count, unread_count, settings, last_message_at, last_message_preview, created_at, updated_at) "
-            "values ($13, $2, $3, 'dm', $14, 0, 1, 0, '{}', $12, $15, now(), now()) on conflict (instance_id, external_id) "
-            "do update set message_count = chats.message_count + 1, last_message_at = greatest(chats.last_message_at, "
-            "excluded.last_message_at), last_message_preview = excluded.last_message_preview, updated_at = now() "
-            "returning id) "
-            "insert into messages (id, chat_id, instance_id, external_id, source, is_from_me, message_type, text_content, "
-            "has_media, media_mime_type, media_url, media_local_path, reply_to_external_id, forward_count, is_forwarded, "
-            "status, delivery_status, edit_count, edit_history, reactions, reaction_counts, platform_timestamp, "
-            "received_at, created_at, updated_at) select $1, c.id, $2, $4, 'api', true, $5, $6, $7, $8, $9, $10, $11, "
-            "0, false, 'active', 'pending', 0, '[]', '[]', '{}', $12, $12, $12, $12 from c",
-            message_id, instance["id"], to, f"pending:{message_id}", message_type, text, media is not None,
-            media.mime_type if media else None, media.url if media else None, media.path if media else None,
-            reply_to, now, uuid.uuid4(), instance["channel"], (text or f"[{message_type}]")[:200])  # fmt: skip
+    try:
+        return await outbound.record(instance, to, message_id, message_type, text, media, reply_to, resuming=resuming)
+    except outbound.InstanceGone:
+        _INSTANCES.pop(instance["id"], None)
+        raise _error(404, NOT_FOUND, f"no instance {instance['id']}",
+                     {"fields": {"instanceId": ["not found"]}}) from None  # fmt: skip
 
 
 async def _idempotent(request: Request) -> tuple[Any, str] | None:
@@ -387,7 +353,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     recipient = await _recipient(instance, to)
     record = message_type is not None
     command_id = str(message_id)
-    outbound = Outbound(id=command_id, kind=kind, to=recipient, text=text, media=media, reply_to=reply_to, **fields)
+    message = Outbound(id=command_id, kind=kind, to=recipient, text=text, media=media, reply_to=reply_to, **fields)
     if record:
         already = await _record(
             instance,
@@ -406,15 +372,8 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     js = request.app.ctx.js
     waiters: Waiters = request.app.ctx.send_waiters
     waiting = None if query.async_ or query.wait == 0 else await waiters.expect(command_id)
-    command = {"commandId": command_id, "messageId": command_id if record else None, "instanceId": str(instance_id),
-               "correlationId": correlation, "outbound": outbound.dump()}  # fmt: skip
-    envelope = {"id": command_id, "type": f"command.send.{kind}", "payload": command,
-                "metadata": {"instanceId": str(instance_id), "channelType": instance["channel"], "source": "api"},
-                "timestamp": int(datetime.now(UTC).timestamp() * 1000)}  # fmt: skip
     try:
-        # the same command id is the same send: JetStream drops a second copy, the sender skips a sent message
-        await js.publish(subjects.send_command(instance["channel"], instance_id), orjson.dumps(envelope),
-                         headers={"Nats-Msg-Id": command_id}, timeout=5)  # fmt: skip
+        await outbound.queue(js, instance, message, message_id=command_id if record else None, correlation=correlation)
     except Exception as exc:
         if waiting is not None:
             waiters.forget(command_id, waiting)

@@ -1,6 +1,6 @@
 """Tortoise models, one module per aggregate. Allowed values of enum-like columns live in `enums`."""
 
-from omni.db.models.access import AccessRule
+from omni.db.models.access import AccessRequest, AccessRule
 from omni.db.models.agent_providers import AgentProvider
 from omni.db.models.agent_routes import AgentRoute
 from omni.db.models.api_keys import ApiKey, ApiKeyAuditLog
@@ -10,6 +10,7 @@ from omni.db.models.chat_id_mappings import ChatIdMapping
 from omni.db.models.chats import Chat, ChatParticipant
 from omni.db.models.dead_letters import DeadLetterEvent
 from omni.db.models.events import OmniEvent
+from omni.db.models.follow_ups import FollowUpConfig, FollowUpSequence
 from omni.db.models.groups import OmniGroup
 from omni.db.models.instances import Instance
 from omni.db.models.media import MediaContent
@@ -23,6 +24,7 @@ from omni.db.models.trigger_logs import TriggerLog
 from omni.db.models.webhooks import WebhookSource
 
 __all__ = [
+    "AccessRequest",
     "AccessRule",
     "AgentProvider",
     "AgentRoute",
@@ -36,6 +38,8 @@ __all__ = [
     "ChatParticipant",
     "DeadLetterEvent",
     "EventPayload",
+    "FollowUpConfig",
+    "FollowUpSequence",
     "GlobalSetting",
     "Instance",
     "MediaContent",

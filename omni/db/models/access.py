@@ -37,3 +37,29 @@ class AccessRule(Model):
         table = "access_rules"
         # an instance's rules in evaluation order (global rules: instance_id IS NULL uses the same index)
         indexes = (("instance_id", "priority"), ("person_id",))
+
+
+class AccessRequest(Model):
+    """Pairing: an unknown sender of an instance with `accessPairing` on asked for access (it got `code`); an
+    operator approves (an allow rule is created) or denies it."""
+
+    id = fields.UUIDField(primary_key=True)
+    instance: fields.ForeignKeyRelation[Instance] = fields.ForeignKeyField(
+        "models.Instance", related_name="access_requests", on_delete=fields.CASCADE
+    )
+    platform_user_id = fields.CharField(max_length=255)
+    chat_id = fields.CharField(max_length=255)  # where the code was sent (and the approval is announced)
+    display_name = fields.CharField(max_length=255, null=True)
+    code = fields.CharField(max_length=16)
+    status = fields.CharField(max_length=16, default="pending")  # ACCESS_REQUEST_STATUSES
+    rule: fields.ForeignKeyNullableRelation[AccessRule] = fields.ForeignKeyField(
+        "models.AccessRule", related_name="requests", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    decided_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "access_requests"
+        unique_together = (("instance_id", "platform_user_id"),)  # one open request per sender (re-opened in place)
+        indexes = (("instance_id", "status", "created_at"), ("rule_id",))

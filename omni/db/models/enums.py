@@ -68,6 +68,21 @@ HEALTH_STATUSES = ("healthy", "unhealthy", "error")
 # Access control
 ACCESS_MODES = ("disabled", "blocklist", "allowlist")
 RULE_TYPES = ("allow", "deny")
+ACCESS_REQUEST_STATUSES = ("pending", "approved", "denied", "expired")
+FOLLOW_UP_SCOPES = ("agents", "instances", "chats")
+TRIGGER_DECISIONS = (
+    "replied",
+    "filtered",
+    "rate_limited",
+    "denied",
+    "debounced",
+    "paused",
+    "failed",
+    "reset",
+    "stale",
+    "pairing",
+    "follow_up",
+)
 ACCESS_ACTIONS = ("block", "allow", "silent_block")
 
 # Settings

@@ -73,6 +73,12 @@ class Instance(Model):
     agent_gate_enabled = fields.BooleanField(default=False)
     agent_gate_model = fields.CharField(max_length=128, null=True)
     agent_gate_prompt = fields.TextField(null=True)
+    # while the agent works and when it fails (the dispatcher): an ack reaction (e.g. 👀) and/or a short text; the
+    # error reply (null: the default text, "": none); the text or reaction that resets the session (null: 🗑️)
+    agent_ack_reaction = fields.CharField(max_length=64, null=True)
+    agent_ack_text = fields.TextField(null=True)
+    agent_error_message = fields.TextField(null=True)
+    agent_reset_trigger = fields.CharField(max_length=64, null=True)
 
     # Triggers
     trigger_events = fields.JSONField(default=default_trigger_events)
@@ -100,6 +106,7 @@ class Instance(Model):
     enable_auto_split = fields.BooleanField(default=True)
     disable_username_prefix = fields.BooleanField(default=False)
     access_mode = fields.CharField(max_length=16, default="blocklist")  # ACCESS_MODES
+    access_pairing = fields.BooleanField(default=False)  # unknown senders (allowlist) get a code an operator approves
     tts_voice_id = fields.CharField(max_length=128, null=True)
     tts_model_id = fields.CharField(max_length=128, null=True)
 

@@ -39,13 +39,18 @@ class TriggerLog(Model):
     output_tokens = fields.IntField(null=True)
     error = fields.TextField(null=True)
     metadata = fields.JSONField(null=True)
+    # what the dispatcher decided: replied | filtered | rate_limited | denied | debounced | paused | failed | reset | stale
+    decision = fields.CharField(max_length=16, default="replied")
+    reason = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "trigger_logs"
         indexes = (
             ("instance_id", "fired_at"),  # an instance's dispatches; route metrics
+            ("instance_id", "chat_id", "fired_at"),  # one chat's decisions
             ("fired_at",),  # all dispatches in a time range; retention
             ("provider_id",),  # the SET NULL when a provider goes
             ("trace_id",),
+            ("event_id",),  # was this inbound event answered (a redelivery after a crash)
         )
