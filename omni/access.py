@@ -121,15 +121,23 @@ async def check(
     person_id: uuid.UUID | str | None = None,
 ) -> Decision:
     """`evaluate` with the instance's mode and rules from the database (Tortoise must be initialised)."""
-    from tortoise.expressions import Q
-
-    from omni.db.models import AccessRule, Instance
+    from omni.db.models import Instance
 
     mode = await Instance.filter(id=instance_id).values_list("access_mode", flat=True)
     if not mode:
         raise LookupError(f"no instance {instance_id}")
     now = datetime.now(UTC)
-    rules = await AccessRule.filter(Q(instance_id=instance_id) | Q(instance_id__isnull=True), enabled=True).filter(
+    found = await rules(instance_id, now)
+    return evaluate(mode[0], found, platform_user_id=platform_user_id, phone=phone, person_id=person_id, now=now)
+
+
+async def rules(instance_id: uuid.UUID | str, now: datetime | None = None) -> list[Any]:
+    """The enabled, unexpired rules of an instance and the global ones (Tortoise must be initialised)."""
+    from tortoise.expressions import Q
+
+    from omni.db.models import AccessRule
+
+    now = now or datetime.now(UTC)
+    return await AccessRule.filter(Q(instance_id=instance_id) | Q(instance_id__isnull=True), enabled=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
-    return evaluate(mode[0], rules, platform_user_id=platform_user_id, phone=phone, person_id=person_id, now=now)

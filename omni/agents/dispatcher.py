@@ -50,9 +50,13 @@ TRACE_SPACE = uuid.UUID("5b0f6f0e-7d4e-4b53-9f55-0a6a7c1d2e30")
 CONFIG_TTL = 2.0  # seconds an instance's agent settings (and its access rules) are cached
 STALE_AFTER = timedelta(minutes=15)  # older inbound (a history catch-up) never wakes the agent
 HISTORY_TURNS = 20
+MAX_ATTEMPTS = 5  # deliveries of an event the dispatcher fails on (not the agent: that is an error reply)
+TYPING_HOLD = 30.0  # restart-on-typing holds a chat's messages at most this long past the window
+TYPING_FRESH = 5.0  # seconds a typing signal counts
 HEARTBEAT = 10.0  # seconds between "still working" signals to JetStream for events in hand
 ACK_WAIT = 30.0
 TYPING_EVERY = 8.0
+TYPING_AFTER = 0.3  # seconds of agent work before the typing indicator shows
 STREAM_EDIT_EVERY = 1.0  # seconds between streamed edits of one message
 SEND_WAIT = 30.0
 DEFAULT_RESET_TRIGGER = "🗑️"
@@ -114,7 +118,7 @@ class Held:
 class ChatState:
     queue: asyncio.Queue[Held] = field(default_factory=asyncio.Queue)
     worker: asyncio.Task[None] | None = None
-    typing_at: float = 0.0  # last time the sender was seen typing (restart-on-typing debounce)
+    typing: dict[str, float] = field(default_factory=dict)  # sender → last seen typing (restart-on-typing)
 
 
 class TriggerLogs:
@@ -179,10 +183,21 @@ class Dispatcher:
         self.sessions: Any = None
         self.dispatched = 0
         self.armed: set[tuple[str, str]] = set()  # chats with an armed follow-up sequence
+        self.providers: dict[str, tuple[float, Any]] = {}
+        self.chat_types: dict[tuple[str, str], str] = {}
+        self.follow_up_configs: tuple[float, dict[tuple[str, str], Any]] | None = None
+        self.typing_sub: Any = None
 
     # -- lifecycle ----------------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         self.sessions = await bucket(self.js, subjects.bucket_name("agent_sessions"), None)
         self.armed = await followups.armed_chats()
         for name, stream, filter_subject in (
@@ -207,6 +222,7 @@ class Dispatcher:
     async def stop(self) -> None:
         with contextlib.suppress(Exception):
             await self.typing_sub.unsubscribe()
+        self.typing_sub = None
         for task in [*self.tasks, *(s.worker for s in self.chats.values() if s.worker)]:
             task.cancel()
         for task in [*self.tasks, *(s.worker for s in self.chats.values() if s.worker)]:
@@ -272,82 +288,102 @@ class Dispatcher:
             meta = env.get("metadata") or {}
             key = (str(meta.get("instanceId")), str(((env.get("payload") or {}).get("chat") or {}).get("id")))
             state = self.chats.get(key)
-            if state is not None:
-                state.typing_at = time.monotonic()
+            sender = ((env.get("payload") or {}).get("sender") or {}).get("id")
+            if state is not None and sender:
+                state.typing[str(sender)] = time.monotonic()
 
     # -- one chat: its events in order ----------------------------------------------------------------------------------
 
     async def _chat(self, key: tuple[str, str], state: ChatState) -> None:
-        try:
-            while True:
-                try:
-                    held = await asyncio.wait_for(state.queue.get(), timeout=30)
-                except TimeoutError:
-                    if state.queue.empty():
-                        self.chats.pop(key, None)
-                        return
-                    continue
+        """A chat's events, one decision after the other. Nothing here may end the loop but an idle chat: an event
+        that fails for a reason outside the agent (the database away…) is handed back to JetStream for later."""
+        while True:
+            try:
+                held = await asyncio.wait_for(state.queue.get(), timeout=30)
+            except TimeoutError:
+                if state.queue.empty():
+                    self.chats.pop(key, None)
+                    return
+                continue
+            group = [held]
+            later: list[Held] = []  # follow-ups that came due while the chat's messages were being collected
+            try:
                 if held.env.get("type") == FOLLOW_UP:
                     await self._fire(held)
                     continue
-                batch = await self._admit(held)
-                if batch is None:
+                admitted = await self._admit(held)
+                if admitted is None:
                     continue
-                instance, agent = batch
-                group = [held]
-                window = replies.debounce_window(
-                    agent["message_debounce_mode"], min_ms=agent["message_debounce_min_ms"] or 0,
-                    max_ms=agent["message_debounce_max_ms"] or 0, group_ms=agent["message_debounce_group_ms"],
-                    group=not replies.is_dm(held.payload.get("chat") or {}),
-                )  # fmt: skip
+                instance, agent = admitted
+                window = self._window(agent, held)
                 if window > 0:
-                    await self._debounce(state, group, window, agent)
-                try:
-                    await self._flush(instance, agent, group)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # a provider or a reply that failed unexpectedly: logged, never silent
-                    log.exception("dispatch of %d event(s) failed", len(group))
-                    for h in group:
-                        self.logs.add(instance=instance, held=h, decision="failed", reason=f"{type(exc).__name__}: {exc}",
-                                      error=str(exc))  # fmt: skip
-                    await self._done(*group)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("the dispatcher of chat %s stopped", key)
-            self.chats.pop(key, None)
+                    instance, agent = await self._debounce(state, group, later, window, instance, agent)
+                await self._flush(instance, agent, group)
+                for due in later:
+                    await self._fire(due)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("dispatch of %d event(s) failed; they come back later", len(group))
+                await self._later(group + later, exc)
 
-    async def _debounce(self, state: ChatState, group: list[Held], window: float, agent: dict[str, Any]) -> None:
+    async def _later(self, helds: list[Held], exc: Exception) -> None:
+        """Back to JetStream with a backoff (a follow-up simply comes due again); after MAX_ATTEMPTS, given up."""
+        for held in helds:
+            self.held.discard(held)
+            if held.msg is None:
+                continue
+            attempt = held.msg.metadata.num_delivered if held.msg.metadata else 1
+            with contextlib.suppress(Exception):
+                if attempt >= MAX_ATTEMPTS:
+                    log.error("dispatcher: giving up on %s after %d attempts: %s", held.env.get("id"), attempt, exc)
+                    instance = await self._instance(str((held.env.get("metadata") or {}).get("instanceId")))
+                    if instance is not None:
+                        self.logs.add(instance=instance, held=held, decision="failed", reason="gave up after "
+                                      f"{attempt} attempts", error=f"{type(exc).__name__}: {exc}"[:2000])  # fmt: skip
+                    await held.msg.ack()
+                else:
+                    await held.msg.nak(delay=min(60.0, 2.0**attempt))
+
+    def _window(self, agent: dict[str, Any], held: Held) -> float:
+        return replies.debounce_window(
+            agent["message_debounce_mode"], min_ms=agent["message_debounce_min_ms"] or 0,
+            max_ms=agent["message_debounce_max_ms"] or 0, group_ms=agent["message_debounce_group_ms"],
+            group=not replies.is_dm(held.payload.get("chat") or {}),
+        )  # fmt: skip
+
+    async def _debounce(self, state: ChatState, group: list[Held], later: list[Held], window: float,
+                        instance: dict[str, Any], agent: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
         """Collect the chat's next messages: `fixed` waits one window from the first; `randomized` restarts the
-        window with each message (and, with restart-on-typing, while the sender types)."""
+        window with each message; with restart-on-typing it waits while one of the senders types (at most
+        TYPING_HOLD seconds more). Returns the settings of the last message admitted (the one answered)."""
         fixed = agent["message_debounce_mode"] == "fixed"
         deadline = time.monotonic() + window
+        hold_until = deadline + TYPING_HOLD
         while True:
-            remaining = deadline - time.monotonic()
-            if (
-                remaining <= 0
-                and agent["message_debounce_restart_on_typing"]
-                and time.monotonic() - state.typing_at < 5
-            ):
-                deadline = time.monotonic() + min(window, 5.0)
-                continue
+            now = time.monotonic()
+            remaining = deadline - now
+            if remaining <= 0 and agent["message_debounce_restart_on_typing"] and now < hold_until:
+                senders = {(h.payload.get("sender") or {}).get("id") for h in group}
+                if any(now - state.typing.get(who, 0.0) < TYPING_FRESH for who in senders if who):
+                    deadline = now + min(window, TYPING_FRESH)
+                    continue
             if remaining <= 0:
-                return
+                return instance, agent
             try:
                 held = await asyncio.wait_for(state.queue.get(), timeout=remaining)
             except TimeoutError:
                 continue
-            if await self._admit(held) is None:
+            if held.env.get("type") == FOLLOW_UP:
+                later.append(held)
                 continue
+            admitted = await self._admit(held)
+            if admitted is None:
+                continue
+            instance, agent = admitted
             group.append(held)
             if not fixed:
-                window = replies.debounce_window(
-                    agent["message_debounce_mode"], min_ms=agent["message_debounce_min_ms"] or 0,
-                    max_ms=agent["message_debounce_max_ms"] or 0, group_ms=agent["message_debounce_group_ms"],
-                    group=not replies.is_dm(held.payload.get("chat") or {}),
-                )  # fmt: skip
-                deadline = time.monotonic() + window
+                deadline = time.monotonic() + self._window(agent, held)
 
     # -- the guards -------------------------------------------------------------------------------------------------------
 
@@ -366,19 +402,15 @@ class Dispatcher:
             return None
         kind = env.get("type")
         chat_key = (str(instance["id"]), str(chat.get("id")))
+        self._remember_chat_type(chat_key, chat.get("type"))
         if kind == "message.received" and chat_key in self.armed:  # the customer answered: no more nudges
             self.armed.discard(chat_key)
             await followups.disarm(instance["id"], chat_key[1], "inbound")
         if kind == "reaction.removed" or (kind == "reaction.received" and not p.get("emoji")):
             await self._done(held)
             return None
-        reset = instance.get("agent_reset_trigger") or DEFAULT_RESET_TRIGGER
-        routes = await self._routes(instance, chat, sender)
-        agent = {**instance, **{k: v for k, v in routes.items() if v is not None}}
-        if not agent.get("agent_provider_id"):
-            await self._done(held)
-            return None
-        if await self._answered(held):
+        agent, routes = await self._agent(instance, chat, sender)
+        if not agent.get("agent_provider_id") or await self._answered(held):
             await self._done(held)
             return None
         stamp = p.get("timestamp")
@@ -387,28 +419,28 @@ class Dispatcher:
                 at = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
                 if at.tzinfo and datetime.now(UTC) - at > STALE_AFTER:
                     return await self._drop(instance, held, "stale", "older than 15 minutes (a catch-up)")
-        text = (p.get("text") or "").strip() if kind == "message.received" else ""
-        emoji = p.get("emoji") if kind == "reaction.received" else None
-        if (text and text == reset) or (emoji and emoji == reset):
-            await self._reset(instance, agent, held)
-            return None
-        if kind not in (instance.get("trigger_events") or ["message.received"]):
-            return await self._drop(instance, held, "filtered", f"{kind} is not in the instance's triggerEvents")
-        if kind == "reaction.received" and not await self._reaction_ok(instance, held):
-            return None
         if (routes.get("_chat_settings") or {}).get("agentPaused"):
             return await self._drop(instance, held, "paused", "the agent is paused in this chat")
-        if kind == "message.received":
-            trigger = replies.reply_filter(
-                agent.get("agent_reply_filter"), dm=replies.is_dm(chat),
-                mentioned=self._mentioned(instance, p), replied_to_bot=await self._replied_to_bot(instance, p),
-                text=text,
-            )  # fmt: skip
-            if not trigger.reply:
-                return await self._drop(instance, held, "filtered", trigger.reason)
-            held.trigger_type, held.reason = trigger.type, trigger.reason
-        else:
-            held.trigger_type, held.reason = "reaction", f"reacted with {emoji}"
+        text = (p.get("text") or "").strip() if kind == "message.received" else ""
+        emoji = p.get("emoji") if kind == "reaction.received" else None
+        reset = _plain(instance.get("agent_reset_trigger") or DEFAULT_RESET_TRIGGER)
+        resetting = bool((text and _plain(text) == reset) or (emoji and _plain(emoji) == reset))
+        if not resetting:
+            if kind not in (instance.get("trigger_events") or ["message.received"]):
+                return await self._drop(instance, held, "filtered", f"{kind} is not in the instance's triggerEvents")
+            if kind == "reaction.received" and not await self._reaction_ok(instance, held):
+                return None
+            if kind == "message.received":
+                trigger = replies.reply_filter(
+                    agent.get("agent_reply_filter"), dm=replies.is_dm(chat),
+                    mentioned=self._mentioned(instance, p), replied_to_bot=await self._replied_to_bot(instance, p),
+                    text=text,
+                )  # fmt: skip
+                if not trigger.reply:
+                    return await self._drop(instance, held, "filtered", trigger.reason)
+                held.trigger_type, held.reason = trigger.type, trigger.reason
+            else:
+                held.trigger_type, held.reason = "reaction", f"reacted with {emoji}"
         if not self._within_rate(instance, sender.get("id") or chat.get("id")):
             return await self._drop(instance, held, "rate_limited",
                                     f"over {instance['trigger_rate_limit']} triggers per minute for this sender")  # fmt: skip
@@ -416,9 +448,26 @@ class Dispatcher:
         if not decision.allowed:
             await self._denied(instance, held, decision)
             return None
+        if resetting:  # after pause, rate limit and access: a stranger can't wipe a shared session
+            await self._reset(instance, agent, held)
+            return None
+        return instance, agent
+
+    async def _agent(self, instance: dict[str, Any], chat: dict[str, Any],
+                     sender: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+        """The instance's settings with the chat's or the person's route over them, and what was looked up."""
+        routes = await self._routes(instance, chat, sender)
+        agent = {**instance, **{k: v for k, v in routes.items() if v is not None}}
         agent["_chat_uuid"] = routes.get("_chat_uuid")
         agent["_person_id"] = routes.get("_person_id")
-        return instance, agent
+        return agent, routes
+
+    def _remember_chat_type(self, key: tuple[str, str], chat_type: Any) -> None:
+        """A reply that reaches the database before the inbound message makes the chat row: with the right type."""
+        if chat_type and self.chat_types.get(key) != chat_type:
+            if len(self.chat_types) > 100_000:
+                self.chat_types.clear()
+            self.chat_types[key] = str(chat_type)
 
     async def _drop(self, instance: dict[str, Any], held: Held, decision: str, reason: str) -> None:
         self.logs.add(instance=instance, held=held, decision=decision, reason=reason)
@@ -473,7 +522,7 @@ class Dispatcher:
             return False
         await self.logs.flush()
         row = await _fetchrow("select 1 from trigger_logs where event_id = $1 and decision in ('replied', 'failed', "
-                              "'denied', 'reset') limit 1", uuid.UUID(held.env["id"]))  # fmt: skip
+                              "'denied', 'reset', 'debounced', 'pairing', 'filtered', 'paused') limit 1", uuid.UUID(held.env["id"]))  # fmt: skip
         return row is not None
 
     def _mentioned(self, instance: dict[str, Any], p: dict[str, Any]) -> bool:
@@ -528,12 +577,7 @@ class Dispatcher:
         key = str(instance["id"])
         cached = self.rules.get(key)
         if cached is None or cached[0] <= time.monotonic():
-            rules = await _fetch(
-                "select id, rule_type, phone_pattern, platform_user_id, person_id, priority, enabled, reason, "
-                "expires_at, action, block_message, created_at from access_rules where enabled and "
-                "(instance_id = $1 or instance_id is null)", instance["id"],
-            )  # fmt: skip
-            cached = self.rules[key] = (time.monotonic() + CONFIG_TTL, [_Rule(**dict(r)) for r in rules])
+            cached = self.rules[key] = (time.monotonic() + CONFIG_TTL, await access.rules(instance["id"]))
         user = sender.get("id")
         return access.evaluate(mode, cached[1], platform_user_id=user,
                                phone=sender.get("phone") or access.phone_of(user), person_id=person_id)  # fmt: skip
@@ -566,7 +610,8 @@ class Dispatcher:
             "created_at, expires_at) values ($1, $2, $3, $4, $5, $6, 'pending', $7, $8) on conflict (instance_id, "
             "platform_user_id) do update set status = 'pending', code = excluded.code, chat_id = excluded.chat_id, "
             "created_at = excluded.created_at, expires_at = excluded.expires_at, decided_at = null, rule_id = null "
-            "where access_requests.status <> 'pending' or access_requests.expires_at <= $7 "
+            "where access_requests.status in ('approved', 'expired') "  # denied stays denied
+            "or (access_requests.status = 'pending' and access_requests.expires_at <= $7) "
             "returning id, code", uuid.uuid4(), instance["id"], str(sender["id"]), chat_id, sender.get("name"), code,
             now, now + PAIRING_TTL,
         )  # fmt: skip
@@ -602,7 +647,7 @@ class Dispatcher:
             await self.sessions.put(self._session_key(instance, session),
                                     orjson.dumps({"resetAt": datetime.now(UTC).isoformat()}))  # fmt: skip
         try:
-            provider = await self.pool.get(agent["agent_provider_id"])
+            provider = await self._provider(agent["agent_provider_id"])
             await provider.reset_session(session)
         except Exception as exc:
             log.warning("resetting session %s failed: %s", session, exc)
@@ -643,35 +688,38 @@ class Dispatcher:
                 or now["last_activity_at"] != seq["last_activity_at"]):  # fmt: skip
             self.held.discard(held)
             return  # disarmed or re-armed (the customer wrote) since it was due
-        config = orjson.loads(seq["config"]) if isinstance(seq["config"], str) else seq["config"]
         instance = await self._instance(str(seq["instance_id"]))
         self.held.discard(held)
         if instance is None:
             return
-        if not instance.get("agent_provider_id"):
-            return await followups.disarm(instance["id"], chat_id, "no_agent")
-        chat = await _fetchrow("select settings, archived_at, name, (select max(platform_timestamp) from messages m "
+        chat_key = (str(instance["id"]), chat_id)
+        agent, routes = await self._agent(instance, {"id": chat_id}, {"id": seq["sender_id"]})
+        # the config now (it may have been switched off or changed since the sequence was armed)
+        config = await self._follow_up_config(instance["id"], seq["chat_uuid"], agent.get("agent_provider_id"))
+        chat = await _fetchrow("select archived_at, name, (select max(platform_timestamp) from messages m "
                                "where m.chat_id = c.id and not m.is_from_me) as last_inbound from chats c where "
                                "instance_id = $1 and external_id = $2", instance["id"], chat_id)  # fmt: skip
-        settings = (
-            (orjson.loads(chat["settings"]) if isinstance(chat["settings"], str) else chat["settings"]) if chat else {}
-        )
+        settings = routes.get("_chat_settings") or {}
         reason = None
-        if (settings or {}).get("agentPaused"):
+        if not agent.get("agent_provider_id"):
+            reason = "no_agent"
+        elif config is None:
+            reason = "disabled"
+        elif settings.get("agentPaused"):
             reason = "paused"
-        elif chat is not None and (chat["archived_at"] is not None or (settings or {}).get("archived")):
+        elif chat is not None and (chat["archived_at"] is not None or settings.get("archived")):
             reason = "archived"
-        elif (settings or {}).get("muted"):
+        elif settings.get("muted"):
             reason = "muted"
+        elif chat is not None and chat["last_inbound"] is not None and chat["last_inbound"] > seq["last_activity_at"]:
+            reason = "inbound"  # the customer wrote (seen by another node, or before this one knew the sequence)
         elif (config.get("stopOutsideMessagingWindow", True) and instance["channel"] in followups.WINDOW_CHANNELS
               and chat is not None and chat["last_inbound"] is not None
               and datetime.now(UTC) - chat["last_inbound"] > followups.WINDOW):  # fmt: skip
             reason = "messaging_window"
-        if reason is not None:
-            self.armed.discard((str(instance["id"]), chat_id))
-            return await followups.disarm(instance["id"], chat_id, reason)
-        routes = await self._routes(instance, {"id": chat_id}, {"id": seq["sender_id"]})
-        agent = {**instance, **{k: v for k, v in routes.items() if v is not None}}
+        if reason is not None or config is None:
+            self.armed.discard(chat_key)
+            return await followups.disarm(instance["id"], chat_id, reason or "disabled")
         index = int(seq["sequence_index"])
         minutes = int((datetime.now(UTC) - seq["last_activity_at"]).total_seconds() // 60)
         prompt = followups.render_prompt(config["promptTemplate"], minutes=minutes, index=index + 1,
@@ -685,7 +733,7 @@ class Dispatcher:
         except Exception as exc:
             log.exception("follow-up for chat %s failed", chat_id)
             self.logs.add(instance=instance, held=held, decision="failed", reason=str(exc), error=str(exc))
-            self.armed.discard((str(instance["id"]), chat_id))
+            self.armed.discard(chat_key)
             await followups.disarm(instance["id"], chat_id, "agent_error")
 
     async def _history(self, instance: dict[str, Any], agent: dict[str, Any], group: list[Held],
@@ -703,10 +751,9 @@ class Dispatcher:
         current = [str(h.payload.get("externalId")) for h in group]
         rows = await _fetch(
             "select m.is_from_me, m.text_content from messages m join chats c on c.id = m.chat_id "
-            "left join platform_identities i on i.id = m.platform_identity_id "
             "where c.instance_id = $1 and c.external_id = $2 and m.platform_timestamp > $3 and m.text_content is not null "
             "and m.status <> 'deleted' and not (m.external_id = any($4::text[])) "
-            "and ($5::text is null or m.is_from_me or i.platform_user_id = $5) "
+            "and ($5::text is null or m.is_from_me or m.sender_platform_user_id = $5) "
             "order by m.platform_timestamp desc limit $6",
             instance["id"], chat_id, since, current, user if per_user else None, HISTORY_TURNS,
         )  # fmt: skip
@@ -714,6 +761,24 @@ class Dispatcher:
                 for r in reversed(rows)]  # fmt: skip
 
     # -- on flush: the agent call and the replies ------------------------------------------------------------------------
+
+    async def _provider(self, provider_id: Any) -> Any:
+        """The pool checks the provider's row on each use; the dispatcher looks again every CONFIG_TTL seconds."""
+        key = str(provider_id)
+        cached = self.providers.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        provider = await self.pool.get(provider_id)
+        self.providers[key] = (time.monotonic() + CONFIG_TTL, provider)
+        return provider
+
+    async def _follow_up_config(self, instance_id: Any, chat_uuid: Any, provider_id: Any) -> dict[str, Any] | None:
+        """`followups.effective` over the configs read at most every CONFIG_TTL seconds (usually a handful)."""
+        if self.follow_up_configs is None or self.follow_up_configs[0] <= time.monotonic():
+            rows = await _fetch("select scope, scope_id, config from follow_up_configs")
+            table = {(r["scope"], str(r["scope_id"])): r["config"] for r in rows}
+            self.follow_up_configs = (time.monotonic() + CONFIG_TTL, table)
+        return followups.resolve(self.follow_up_configs[1], instance_id, chat_uuid, provider_id)
 
     async def _disarm(self, instance: dict[str, Any], chat_id: str, reason: str) -> None:
         key = (str(instance["id"]), chat_id)
@@ -733,18 +798,13 @@ class Dispatcher:
         channel_cls = self.plugins.channels.get(instance["channel"])
         caps = getattr(channel_cls, "capabilities", None)
         provider_id = agent["agent_provider_id"]
-        for held in group[:-1]:
-            self.logs.add(instance=instance, held=held, decision="debounced", reason="answered with a later message",
-                          trace=trace, provider_id=provider_id)  # fmt: skip
         try:
-            provider = await self.pool.get(provider_id)
+            provider = await self._provider(provider_id)
         except AgentError as exc:
             await self._failed(instance, agent, group, trace, chat_id, started, f"{exc.code}: {exc}")
             return
         if follow_up is not None:
             text = follow_up["prompt"]
-        elif last.env.get("type") == "reaction.received":
-            text = f"[Reacted with {p.get('emoji')} to a message]"
         else:
             text = replies.compose([h.payload for h in group], prefix_name=bool(agent.get("agent_prefix_sender_name"))
                                    and not replies.is_dm(p.get("chat") or {}),
@@ -763,8 +823,7 @@ class Dispatcher:
                                person_id=str(agent["_person_id"]) if agent.get("_person_id") else None),
             content=AgentContent(text=text, emoji=p.get("emoji")), history=history, stream=streaming, timeout=timeout,
         )  # fmt: skip
-        await self._event(instance, "agent.triggered", last, {"traceId": str(trace), "sessionId": session})
-        called = time.monotonic()
+        called, called_wall = time.monotonic(), time.time()
         typing = asyncio.create_task(self._keep_typing(instance, caps, chat_id, trace))
         try:
             await self._ack(instance, agent, caps, chat_id, last, trace)
@@ -784,17 +843,28 @@ class Dispatcher:
             raise
         self.dispatched += 1
         if follow_up is not None:
-            await followups.fired(follow_up["id"], follow_up["config"], follow_up["index"])
+            if await followups.fired(follow_up["id"], follow_up["config"], follow_up["index"]):
+                self.armed.discard((str(instance["id"]), chat_id))
         elif sent:
-            config = await followups.effective(instance["id"], agent.get("_chat_uuid"), agent.get("agent_provider_id"))
+            config = await self._follow_up_config(
+                instance["id"], agent.get("_chat_uuid"), agent.get("agent_provider_id")
+            )
             if config is not None:
                 await followups.arm(instance["id"], chat_id, agent.get("_chat_uuid"), sender.get("id"), session, config)
                 self.armed.add((str(instance["id"]), chat_id))
+        self._debounced(instance, group, trace, provider_id)
         self.logs.add(instance=instance, held=last, decision="follow_up" if follow_up else "replied",
                       reason=last.reason, trace=trace,
                       provider_id=provider_id, responded=True, duration_ms=int((time.monotonic() - started) * 1000),
                       usage=answer.usage, metadata={"sessionId": session, "messages": len(group), "replies": sent,
+                                                    # the dispatcher's own time: the messages collected (after the
+                                                    # debounce) → the provider called
                                                     "dispatchMs": round((called - started) * 1000, 2),
+                                                    # the last message in hand → its flush (debounce, the chat's queue)
+                                                    "queuedMs": round((started - last.received) * 1000, 2),
+                                                    # from the event's publication (the channel emitted it), on the
+                                                    # publishing node's clock
+                                                    "sinceInboundMs": _since_published(last.env, called_wall),
                                                     "agentMs": round((answered - called) * 1000, 2),
                                                     "replyMs": round((time.monotonic() - answered) * 1000, 2),
                                                     "eventIds": [h.env["id"] for h in group]})  # fmt: skip
@@ -809,12 +879,20 @@ class Dispatcher:
             await self._send(instance, Outbound(id=reply_id(trace, "error"), kind="text", to=chat_id, text=message),
                              message_type="text", wait=0)  # fmt: skip
         log.warning("agent call for chat %s failed: %s", chat_id, error)
+        self._debounced(instance, group, trace, agent.get("agent_provider_id"))
         await self._disarm(instance, chat_id, "agent_error")
         self.logs.add(instance=instance, held=group[-1], decision="failed", reason="the agent failed", trace=trace,
                       provider_id=agent.get("agent_provider_id"), error=error[:2000],
                       duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
         await self._event(instance, "agent.failed", group[-1], {"traceId": str(trace), "error": error[:2000]})
         await self._done(*group)
+
+    def _debounced(self, instance: dict[str, Any], group: list[Held], trace: uuid.UUID, provider_id: Any) -> None:
+        """The earlier messages of a group, answered (or failed) with its last: logged once the group is done, so a
+        redelivered one is known as answered."""
+        for held in group[:-1]:
+            self.logs.add(instance=instance, held=held, decision="debounced", reason="answered with a later message",
+                          trace=trace, provider_id=provider_id)  # fmt: skip
 
     async def _ack(self, instance: dict[str, Any], agent: dict[str, Any], caps: Any, chat_id: str, last: Held,
                    trace: uuid.UUID) -> None:  # fmt: skip
@@ -836,6 +914,7 @@ class Dispatcher:
     async def _keep_typing(self, instance: dict[str, Any], caps: Any, chat_id: str, trace: uuid.UUID) -> None:
         if caps is None or not caps.can_send_typing:
             return
+        await asyncio.sleep(TYPING_AFTER)  # a quick answer needs no typing indicator
         n = 0
         while True:
             n += 1
@@ -901,8 +980,9 @@ class Dispatcher:
 
     async def _send(self, instance: dict[str, Any], message: Outbound, *, message_type: str | None,
                     wait: float) -> dict[str, Any] | None:  # fmt: skip
+        chat_type = self.chat_types.get((str(instance["id"]), message.to), "dm")
         return await outbound.deliver(self.js, self.waiters, instance, message, message_type=message_type, wait=wait,
-                                      source="agent")  # fmt: skip
+                                      source="agent", chat_type=chat_type)  # fmt: skip
 
 
 class Streamer:
@@ -923,6 +1003,7 @@ class Streamer:
         self.shown = 0  # characters of `text` shown
         self.edited_at = 0.0
         self.edits = 0
+        self.run = uuid.uuid4().hex[:12]
 
     async def add(self, piece: str) -> None:
         self.text += piece
@@ -931,16 +1012,14 @@ class Streamer:
 
     async def _show(self) -> None:
         current = self.text[self.base :]
-        if not current.strip():
-            return
-        if len(current) > self.limit:  # close this message at a good cut, go on in a new one
+        while len(current) > self.limit:  # close this message at a good cut, go on in a new one
             head = replies.chunk(current, self.limit)[0]
             await self._put(head)
             self.base += current.index(head) + len(head)
             self.external, self.shown = None, self.base
             current = self.text[self.base :]
-            if not current.strip():
-                return
+        if not current.strip():
+            return
         await self._put(current)
         self.shown = len(self.text)
         self.edited_at = time.monotonic()
@@ -956,7 +1035,8 @@ class Streamer:
             self.external = outcome.get("externalMessageId")
             return
         self.edits += 1
-        await self.d._send(self.instance, Outbound(id=reply_id(self.trace, f"edit-{self.messages}-{self.edits}"),
+        # an edit's id is this run's (a redelivered trigger edits again; an edit twice is the same text)
+        await self.d._send(self.instance, Outbound(id=reply_id(self.trace, f"edit-{self.run}-{self.messages}-{self.edits}"),
                                                    kind="edit", to=self.chat_id, target=self.external, text=text),
                            message_type=None, wait=SEND_WAIT)  # fmt: skip
 
@@ -969,20 +1049,14 @@ class Streamer:
         return self.messages
 
 
-@dataclass
-class _Rule:
-    id: Any
-    rule_type: str
-    phone_pattern: str | None
-    platform_user_id: str | None
-    person_id: Any
-    priority: int
-    enabled: bool
-    reason: str | None
-    expires_at: datetime | None
-    action: str
-    block_message: str | None
-    created_at: datetime
+def _plain(text: str) -> str:
+    """Emoji compared without their variation selector (🗑 and 🗑️ are the same)."""
+    return text.replace("\ufe0f", "").strip()
+
+
+def _since_published(env: dict[str, Any], at: float) -> float | None:
+    published = ((env.get("metadata") or {}).get("timings") or {}).get("published")
+    return round((at - published) * 1000, 2) if isinstance(published, int | float) else None
 
 
 async def _fetchrow(sql: str, *args: Any) -> Any:

@@ -11,6 +11,7 @@ sequences live in PostgreSQL, so they survive restarts.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -74,22 +75,27 @@ def render_prompt(template: str, *, minutes: int, index: int, chat_name: str | N
             .replace("{{chatName}}", chat_name or "").replace("{{syntheticPrompt}}", synthetic))  # fmt: skip
 
 
+def resolve(configs: Mapping[tuple[str, str], Any], instance_id: Any, chat_uuid: Any,
+            provider_id: Any) -> dict[str, Any] | None:  # fmt: skip
+    """The config that applies, given the stored configs by (scope, id): the closest scope wins; `enabled: false`
+    there means none."""
+    for scope, target in (("chats", chat_uuid), ("instances", instance_id), ("agents", provider_id)):
+        config = configs.get((scope, str(target))) if target is not None else None
+        if config is not None:
+            config = orjson.loads(config) if isinstance(config, str) else config
+            return config if config.get("enabled") else None
+    return None
+
+
 async def effective(instance_id: Any, chat_uuid: Any, provider_id: Any) -> dict[str, Any] | None:
     """The config that applies (None: no follow-ups)."""
     conn = Tortoise.get_connection("default")
     rows = await conn.execute_query_dict(
-        "select scope, config from follow_up_configs where (scope = 'chats' and scope_id = $1) or "
+        "select scope, scope_id, config from follow_up_configs where (scope = 'chats' and scope_id = $1) or "
         "(scope = 'instances' and scope_id = $2) or (scope = 'agents' and scope_id = $3)",
         [chat_uuid, instance_id, provider_id],
     )  # fmt: skip
-    by_scope = {r["scope"]: r["config"] for r in rows}
-    for scope in ("chats", "instances", "agents"):
-        config = by_scope.get(scope)
-        if config is not None:
-            if isinstance(config, str):
-                config = orjson.loads(config)
-            return config if config.get("enabled") else None
-    return None
+    return resolve({(r["scope"], str(r["scope_id"])): r["config"] for r in rows}, instance_id, chat_uuid, provider_id)
 
 
 async def effective_for_chat(chat_uuid: uuid.UUID) -> dict[str, Any] | None:
@@ -151,20 +157,23 @@ async def due(limit: int = 50) -> list[dict[str, Any]]:
     )  # fmt: skip
 
 
-async def fired(sequence_id: Any, config: dict[str, Any], index: int) -> None:
-    """Follow-up `index` (0-based) went out: the next one, or the end of the sequence."""
+async def fired(sequence_id: Any, config: dict[str, Any], index: int) -> bool:
+    """Follow-up `index` (0-based) went out: the next one, or the end of the sequence (returns True then). Nothing
+    moves if the sequence was disarmed or re-armed meanwhile."""
     conn = Tortoise.get_connection("default")
     done = index + 1
     if done >= int(config.get("maxFollowUps") or 1):
         await conn.execute_query(
             "update follow_up_sequences set sequence_index = $2, armed = false, next_at = null, "
-            "disarmed_reason = 'max_reached', updated_at = now() where id = $1", [sequence_id, done],
+            "disarmed_reason = 'max_reached', updated_at = now() where id = $1 and armed and sequence_index = $3",
+            [sequence_id, done, index],
         )  # fmt: skip
-        return
+        return True
     await conn.execute_query(
         "update follow_up_sequences set sequence_index = $2, next_at = now() + $3::interval, updated_at = now() "
-        "where id = $1 and armed", [sequence_id, done, delay(config, done)],
+        "where id = $1 and armed and sequence_index = $4", [sequence_id, done, delay(config, done), index],
     )  # fmt: skip
+    return False
 
 
 def _json(value: Any) -> str:

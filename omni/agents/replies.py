@@ -78,6 +78,10 @@ QUOTE_LIMIT = 500
 
 def describe(message: dict[str, Any], *, prefix_name: bool, media_path: bool) -> str:
     """One inbound message (its normalised payload) as a line of the agent's input."""
+    if message.get("emoji") and message.get("target"):  # a reaction
+        line = f"[Reacted with {message['emoji']} to a message]"
+        name = (message.get("sender") or {}).get("name")
+        return f"[{name}]: {line}" if prefix_name and name else line
     text = (message.get("text") or "").strip()
     media = message.get("media") if isinstance(message.get("media"), dict) else None
     kind = message.get("type") or "text"

@@ -25,12 +25,13 @@ from omni.api.audit import AuditEntry, AuditWriter
 from omni.api.audit import now as utcnow
 from omni.api.ratelimit import SHARE_EVERY, RateLimiter
 from omni.api.routes.metrics import Metrics
-from omni.api.routes.send import IDEMPOTENCY_TTL, Waiters
+from omni.api.routes.send import IDEMPOTENCY_TTL
 from omni.bus import streams, subjects
 from omni.channels.runtime import bucket
 from omni.db import crypto
 from omni.db.config import tortoise_config
 from omni.host import nats, procs
+from omni.pipeline.outbound import Waiters
 from omni.pipeline.service import Pipeline
 from omni.plugins.manager import load_plugins
 

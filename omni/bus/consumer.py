@@ -50,6 +50,8 @@ class ConsumerSpec:
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
     on_give_up: Callable[[dict[str, Any], str], Awaitable[None]] | None = None
+    # the handler also takes the delivery attempt (1 = first): `handler(envelope, attempt)`
+    pass_attempt: bool = False
     # the whole fetched batch at once (e.g. one transaction); when it raises, the events run one by one instead
     batch_handler: Callable[[list[dict[str, Any]]], Awaitable[None]] | None = None
 
@@ -154,7 +156,10 @@ class Consumer:
     async def _one(self, msg: Msg, env: dict[str, Any] | None) -> None:
         attempt = msg.metadata.num_delivered if msg.metadata else 1
         try:
-            await self.spec.handler(env or {})
+            if self.spec.pass_attempt:
+                await self.spec.handler(env or {}, attempt)  # type: ignore[call-arg]
+            else:
+                await self.spec.handler(env or {})
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import orjson
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
@@ -225,15 +226,17 @@ class Runner:
     def _send_spec(self) -> ConsumerSpec:
         return ConsumerSpec(
             durable=f"send-{self.id}", stream=subjects.stream_name("COMMAND"), filter_subject=subjects.send_commands_of(self.id),
-            handler=self._send, key=lambda e: (e.get("payload") or {}).get("outbound", {}).get("to"),
+            handler=self._send, key=lambda e: (e.get("payload") or {}).get("outbound", {}).get("to"), pass_attempt=True,
             max_attempts=5, batch=64, concurrency=16, ack_wait=10.0, backoff_base=1.0, backoff_cap=60.0,
             on_give_up=self._send_gave_up,
         )  # fmt: skip
 
-    async def _send(self, env: dict[str, Any]) -> None:
+    async def _send(self, env: dict[str, Any], attempt: int = 1) -> None:
         p = env["payload"]
         message_id = p.get("messageId")
-        if message_id:
+        # A first delivery was never sent: whoever queues a send checks its row first, and JetStream drops a second
+        # copy of a command (Nats-Msg-Id). A redelivery may have been sent before a crash: look.
+        if message_id and attempt > 1:
             row = await _one("select delivery_status, external_id from messages where id = $1", message_id)
             if row is None:
                 await self.runtime.result(p["commandId"], {"status": "failed", "error": "the message was deleted"})
@@ -443,11 +446,16 @@ class Runtime:
         """The message is sent; a copy the platform echoed back as inbound (same external id) goes first (the unique
         (chat, externalId) would refuse the update otherwise)."""
         client = Tortoise.get_connection("default")
-        async with client.acquire_connection() as conn, conn.transaction():
-            if external_id:
+        update = ("update messages set external_id = coalesce($2, external_id), delivery_status = 'sent', "
+                  "platform_timestamp = $3, updated_at = now() where id = $1")  # fmt: skip
+        async with client.acquire_connection() as conn:
+            try:  # one statement when nothing was echoed (the usual case)
+                await conn.execute(update, uuid.UUID(message_id), external_id, at)
+                return
+            except asyncpg.UniqueViolationError:
+                pass
+            async with conn.transaction():
                 await conn.execute(
                     "delete from messages e using messages m where m.id = $1 and e.chat_id = m.chat_id "
                     "and e.external_id = $2 and e.id <> m.id", uuid.UUID(message_id), external_id)  # fmt: skip
-            await conn.execute(
-                "update messages set external_id = coalesce($2, external_id), delivery_status = 'sent', "
-                "platform_timestamp = $3, updated_at = now() where id = $1", uuid.UUID(message_id), external_id, at)  # fmt: skip
+                await conn.execute(update, uuid.UUID(message_id), external_id, at)

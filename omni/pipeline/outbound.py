@@ -8,6 +8,7 @@ skips a message already marked sent, so queueing the same id twice sends it once
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -22,13 +23,43 @@ from omni.channels.types import Media, Outbound
 SENT_STATES = ("sent", "delivered", "read", "played")
 
 
+class Waiters:
+    """Requests waiting for their send's outcome: one subscription per worker for every outcome (not one per
+    request), each outcome waking the request that waits for its id."""
+
+    def __init__(self) -> None:
+        self.futures: dict[str, list[asyncio.Future[dict[str, Any]]]] = {}
+        self.sub: Any = None
+
+    async def expect(self, command_id: str) -> asyncio.Future[dict[str, Any]]:
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.futures.setdefault(command_id, []).append(future)
+        return future
+
+    def forget(self, command_id: str, future: asyncio.Future[dict[str, Any]] | None = None) -> None:
+        waiting = self.futures.get(command_id, [])
+        if future in waiting:
+            waiting.remove(future)
+        if not waiting or future is None:
+            self.futures.pop(command_id, None)
+
+    async def start(self, nc: Any) -> None:
+        async def on_result(msg: Any) -> None:
+            for future in self.futures.get(msg.subject.rsplit(".", 1)[-1], []):
+                if not future.done():
+                    with contextlib.suppress(ValueError):
+                        future.set_result(orjson.loads(msg.data))
+
+        self.sub = await nc.subscribe(subjects.send_results(), cb=on_result)
+
+
 class InstanceGone(Exception):
     """The instance was deleted."""
 
 
 async def record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
-                 media: Media | None, reply_to: str | None, *, resuming: bool,
-                 source: str = "api") -> dict[str, Any] | None:  # fmt: skip
+                 media: Media | None, reply_to: str | None, *, resuming: bool, source: str = "api",
+                 chat_type: str = "dm") -> dict[str, Any] | None:  # fmt: skip
     """The pending message and its chat's counters, in one statement. A resumed send (Idempotency-Key after a crash,
     a redelivered agent reply) finds its row: returned then (None when the row is new)."""
     now = datetime.now(UTC)
@@ -40,7 +71,8 @@ async def record(instance: dict[str, Any], to: str, message_id: uuid.UUID, messa
             if existing is not None:
                 return dict(existing)
         try:
-            await _insert_pending(conn, instance, to, message_id, message_type, text, media, reply_to, now, source)
+            await _insert_pending(conn, instance, to, message_id, message_type, text, media, reply_to, now, source,
+                                  chat_type)  # fmt: skip
         except asyncpg.ForeignKeyViolationError:
             raise InstanceGone(str(instance["id"])) from None
         except asyncpg.UniqueViolationError:  # the same id, twice at once: the other one made it
@@ -52,11 +84,11 @@ async def record(instance: dict[str, Any], to: str, message_id: uuid.UUID, messa
 
 async def _insert_pending(conn: Any, instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str,
                           text: str | None, media: Media | None, reply_to: str | None, now: datetime,
-                          source: str) -> None:  # fmt: skip
+                          source: str, chat_type: str) -> None:  # fmt: skip
     await conn.execute(
             "with c as (insert into chats (id, instance_id, external_id, chat_type, channel, participant_count, "
             "message_count, unread_count, settings, last_message_at, last_message_preview, created_at, updated_at) "
-            "values ($13, $2, $3, 'dm', $14, 0, 1, 0, '{}', $12, $15, now(), now()) on conflict (instance_id, external_id) "
+            "values ($13, $2, $3, $17, $14, 0, 1, 0, '{}', $12, $15, now(), now()) on conflict (instance_id, external_id) "
             "do update set message_count = chats.message_count + 1, last_message_at = greatest(chats.last_message_at, "
             "excluded.last_message_at), last_message_preview = excluded.last_message_preview, updated_at = now() "
             "returning id) "
@@ -67,7 +99,7 @@ async def _insert_pending(conn: Any, instance: dict[str, Any], to: str, message_
             "0, false, 'active', 'pending', 0, '[]', '[]', '{}', $12, $12, $12, $12 from c",
             message_id, instance["id"], to, f"pending:{message_id}", message_type, text, media is not None,
             media.mime_type if media else None, media.url if media else None, media.path if media else None,
-            reply_to, now, uuid.uuid4(), instance["channel"], (text or f"[{message_type}]")[:200], source)  # fmt: skip
+            reply_to, now, uuid.uuid4(), instance["channel"], (text or f"[{message_type}]")[:200], source, chat_type)  # fmt: skip
 
 
 async def queue(js: Any, instance: dict[str, Any], message: Outbound, *, message_id: str | None,
@@ -84,13 +116,14 @@ async def queue(js: Any, instance: dict[str, Any], message: Outbound, *, message
 
 
 async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outbound, *, message_type: str | None,
-                  wait: float, source: str = "agent", correlation: str | None = None) -> dict[str, Any] | None:  # fmt: skip
+                  wait: float, source: str = "agent", correlation: str | None = None,
+                  chat_type: str = "dm") -> dict[str, Any] | None:  # fmt: skip
     """Record (when `message_type` is given), queue and wait up to `wait` seconds for the outcome
     (`{status: sent|failed, externalMessageId?, error?}`; None: still on its way). `message.id` must be a UUID;
     a repeated id resumes the same send."""
     if message_type is not None:
         already = await record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
-                               message.reply_to, resuming=True, source=source)  # fmt: skip
+                               message.reply_to, resuming=True, source=source, chat_type=chat_type)  # fmt: skip
         if already is not None and already["delivery_status"] in SENT_STATES:
             return {"status": "sent", "externalMessageId": already["external_id"]}
     waiting = await waiters.expect(message.id) if wait > 0 else None

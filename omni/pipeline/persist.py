@@ -108,8 +108,9 @@ async def _chat(conn: asyncpg.Connection, instance_id: str, channel: str | None,
     return await conn.fetchval(
         "insert into chats (id, instance_id, external_id, chat_type, channel, name, participant_count, message_count, "
         "unread_count, settings, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 0, 0, 0, '{}', now(), now()) "
-        "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name) "
-        "where excluded.name is not null and excluded.name is distinct from chats.name returning id",
+        "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name), "
+        "chat_type = excluded.chat_type where (excluded.name is not null and excluded.name is distinct from chats.name) "
+        "or excluded.chat_type is distinct from chats.chat_type returning id",
         uuid.uuid4(), instance_id, chat["id"], chat.get("type") or "dm", channel or "unknown", chat.get("name"),
     ) or await conn.fetchval(
         "select id from chats where instance_id = $1 and external_id = $2", instance_id, chat["id"]
@@ -253,8 +254,8 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
         "select u.id, u.instance_id, u.external_id, u.chat_type, u.channel, u.name, 0, 0, 0, '{}', now(), now() "
         "from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
         "as u(id, instance_id, external_id, chat_type, channel, name) "
-        "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name) "
-        "returning id, instance_id, external_id",
+        "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name), "
+        "chat_type = excluded.chat_type returning id, instance_id, external_id",
         [uuid.uuid4() for _ in keys], [uuid.UUID(k[0]) for k in keys], [k[1] for k in keys],
         [chats[k]["type"] for k in keys], [chats[k]["channel"] for k in keys], [chats[k]["name"] for k in keys],
     )  # fmt: skip

@@ -149,8 +149,11 @@ async def test_pairing_approve_and_deny(api: Api) -> None:
         assert again.status_code == 409
         await asyncio.sleep(2.5)  # the dispatcher's rule cache
         await inject(client, instance, "now?", sender="stranger", chat="c-s")
-        got = await texts_reach(client, instance, 3)
-        assert got[-1] == "now?"
+        got = await texts_reach(client, instance, 4)
+        assert got[-1] == "now?" and any(t.startswith("✅ You're approved") for t in got)
+        await inject(client, instance, "and me?", sender="other", chat="c-o")  # denied stays denied: no new code
+        await decisions(client, instance, 2, senderId="other", decision="pairing")
+        assert len(await texts(client, instance)) == 4
         left = (await client.get(f"/api/v2/instances/{instance}/access/requests")).json()["items"]
         assert left == []
 
@@ -294,3 +297,36 @@ async def test_follow_up_fires_after_its_interval_and_stops_on_inbound(api: Api)
         await client.delete(f"/api/v2/follow-up/instances/{instance}")
         r = await client.get(f"/api/v2/follow-up/instances/{instance}")
         assert r.json()["data"]["config"] is None
+
+
+async def test_openai_provider_end_to_end_with_history_ack_and_reactions(api: Api) -> None:
+    from tests.fakes.openai_server import KEY, FakeOpenAI
+
+    async with FakeOpenAI() as fake, live_client(api) as client:
+        r = await client.post("/api/v2/providers", json={
+            "name": "fake-openai", "schema": "openai", "baseUrl": f"{fake.url}/v1", "apiKey": KEY,
+            "schemaConfig": {"model": "fake-model", "systemPrompt": "be brief"}})  # fmt: skip
+        assert r.status_code == 201, r.text
+        instance = await agent_instance(client, r.json()["data"]["id"], agentAckReaction="👀",
+                                        triggerEvents=["message.received", "reaction.received"])  # fmt: skip
+        first = await inject(client, instance, "what is omni?")
+        assert await texts_reach(client, instance, 1) == ["echo: what is omni?"]
+        items = await outbox(client, instance)
+        [ack] = [o for o in items if o["content"]["kind"] == "reaction"]
+        assert ack["content"]["emoji"] == "👀" and ack["content"]["target"] == first
+        await asyncio.sleep(0.5)  # the reply is stored (history comes from the stored messages)
+        await inject(client, instance, "and again?")
+        assert (await texts_reach(client, instance, 2))[-1] == "echo: and again?"
+        sent = [s for s in fake.seen if s.path.endswith("/chat/completions")][-1].json["messages"]
+        assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+        assert [m["content"] for m in sent[1:]] == ["what is omni?", "echo: what is omni?", "and again?"]
+        # a reaction to our reply triggers the agent too (once per message, emoji and user)
+        reply_external = next(o for o in await outbox(client, instance) if o["content"]["kind"] == "text")["externalId"]
+        for _ in range(2):
+            r = await client.post(f"/api/v2/instances/{instance}/loopback/inbound", json={
+                "kind": "reaction", "chatId": "c1", "from": "u1", "target": reply_external, "emoji": "👍",
+                "externalId": f"r-{uuid.uuid4().hex[:8]}"})  # fmt: skip
+            assert r.status_code == 202, r.text
+        got = await texts_reach(client, instance, 3)
+        assert got[-1] == "echo: [Reacted with 👍 to a message]"
+        await decisions(client, instance, decision="filtered")  # the second, same reaction

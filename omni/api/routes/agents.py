@@ -4,6 +4,7 @@ instance and chat scope (`/follow-up/:scope/:id`, seed 001 `omni follow-up`), pa
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -14,15 +15,18 @@ from tortoise.transactions import in_transaction
 
 from omni.agents import followups
 from omni.api.auth import check_instance, instance_filter, principal_of
-from omni.api.common import Input, InputList
+from omni.api.common import Input, InputList, require_unrestricted
 from omni.api.errors import CONFLICT, NOT_FOUND, ApiError
 from omni.api.models import Data, Out, Page
 from omni.api.pagination import paginate
 from omni.api.routing import endpoint
+from omni.channels.types import Outbound
 from omni.db.models import AccessRequest, AccessRule, AgentProvider, Chat, FollowUpConfig, Instance, TriggerLog
 from omni.db.models.enums import ACCESS_REQUEST_STATUSES, FOLLOW_UP_SCOPES, TRIGGER_DECISIONS
+from omni.pipeline import outbound
 
 bp = Blueprint("agents")
+APPROVED_TEXT = "✅ You're approved: this assistant will answer you from now on."
 
 
 # -- trigger logs ----------------------------------------------------------------------------------------------------
@@ -31,6 +35,7 @@ bp = Blueprint("agents")
 class TriggerLogQuery(InputList):
     instance_id: uuid.UUID | None = None
     chat_id: str | None = Field(None, max_length=255, description="the platform's chat id")
+    sender_id: str | None = Field(None, max_length=255, description="the platform's user id")
     decision: Literal[TRIGGER_DECISIONS] | None = None  # type: ignore[valid-type]
     trace_id: str | None = Field(None, max_length=255)
     since: datetime | None = None
@@ -74,6 +79,8 @@ async def list_trigger_logs(request: Request, query: TriggerLogQuery) -> dict[st
         qs = qs.filter(instance_id__in=allowed)
     if query.chat_id:
         qs = qs.filter(chat_id=query.chat_id)
+    if query.sender_id:
+        qs = qs.filter(sender_id=query.sender_id)
     if query.decision:
         qs = qs.filter(decision=query.decision)
     if query.trace_id:
@@ -148,9 +155,12 @@ class FollowUpOut(BaseModel):
     effective: dict[str, Any] | None = Field(None, description="for a chat: the config that applies to it")
 
 
-async def _scope_target(request: Request, scope: str, target: uuid.UUID) -> None:
-    """404 unless the agent provider / instance / chat exists; 403 for a chat or instance the key can't touch."""
+async def _scope_target(request: Request, scope: str, target: uuid.UUID, *, write: bool = False) -> None:
+    """404 unless the agent provider / instance / chat exists; 403 for a chat or instance the key can't touch, and
+    for an instance-restricted key changing an agent provider's config (it applies to every instance)."""
     if scope == "agents":
+        if write:
+            require_unrestricted(request, "an agent provider's follow-up config")
         if not await AgentProvider.exists(id=target):
             raise ApiError(404, NOT_FOUND, f"no agent provider {target}")
     elif scope == "instances":
@@ -186,8 +196,8 @@ async def set_follow_up(request: Request, scope: str, target: uuid.UUID,
                         body: followups.FollowUpSettings) -> dict[str, Any]:  # fmt: skip
     """`enabled: false` switches follow-ups off at this scope (broader scopes do not leak through)."""
     _valid_scope(scope)
-    await _scope_target(request, scope, target)
-    stored = body.model_dump(mode="json", by_alias=True)
+    await _scope_target(request, scope, target, write=True)
+    stored = body.model_dump(mode="json", by_alias=True, exclude_none=True)
     await FollowUpConfig.update_or_create(defaults={"config": stored}, scope=scope, scope_id=target)
     return await _follow_up_answer(scope, target)
 
@@ -197,7 +207,7 @@ async def set_follow_up(request: Request, scope: str, target: uuid.UUID,
           tag="agents")  # fmt: skip
 async def unset_follow_up(request: Request, scope: str, target: uuid.UUID) -> dict[str, Any]:
     _valid_scope(scope)
-    await _scope_target(request, scope, target)
+    await _scope_target(request, scope, target, write=True)
     await FollowUpConfig.filter(scope=scope, scope_id=target).delete()
     return await _follow_up_answer(scope, target)
 
@@ -270,8 +280,11 @@ async def _decide(request: Request, instance_id: uuid.UUID, request_id: str, app
         row = await qs.select_for_update().using_db(conn).first()
         if row is None:
             raise ApiError(404, NOT_FOUND, f"no pairing request {request_id} on instance {instance_id}")
+        if row.status == "pending" and row.expires_at <= datetime.now(UTC):
+            row.status = "expired"
+            await row.save(using_db=conn, update_fields=["status"])
         if row.status != "pending":
-            raise ApiError(409, CONFLICT, f"pairing request {row.id} is already {row.status}", {"status": row.status})
+            raise ApiError(409, CONFLICT, f"pairing request {row.id} is {row.status}", {"status": row.status})
         if approve:
             rule = await AccessRule.create(
                 instance_id=instance_id, rule_type="allow", platform_user_id=row.platform_user_id, priority=100,
@@ -281,6 +294,12 @@ async def _decide(request: Request, instance_id: uuid.UUID, request_id: str, app
         row.status = "approved" if approve else "denied"
         row.decided_at = datetime.now(UTC)
         await row.save(using_db=conn)
+    if approve:  # tell the sender (best effort: the approval stands either way)
+        instance = await Instance.filter(id=instance_id).values("id", "channel")
+        message = Outbound(id=str(uuid.uuid5(row.id, "approved")), kind="text", to=row.chat_id, text=APPROVED_TEXT)
+        with contextlib.suppress(Exception):
+            await outbound.deliver(request.app.ctx.js, request.app.ctx.send_waiters, instance[0], message,
+                                   message_type="text", wait=0, source="api")  # fmt: skip
     return {"data": _render_request(row)}
 
 

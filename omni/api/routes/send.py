@@ -35,10 +35,10 @@ from omni.api.auth import check_instance, principal_of
 from omni.api.errors import NOT_FOUND, VALIDATION_ERROR, ApiError
 from omni.api.models import ApiModel, json_time
 from omni.api.routing import endpoint, validate
-from omni.bus import subjects
 from omni.channels.base import NEEDS
 from omni.channels.types import Contact, Embed, Location, Media, Outbound, Poll
 from omni.pipeline import outbound
+from omni.pipeline.outbound import Waiters
 
 bp = Blueprint("send", url_prefix="/messages")
 
@@ -192,36 +192,6 @@ class SendOut(BaseModel):
 
 class SendData(BaseModel):
     data: SendOut
-
-
-class Waiters:
-    """Requests waiting for their send's outcome: one subscription per worker for every outcome (not one per
-    request), each outcome waking the request that waits for its id."""
-
-    def __init__(self) -> None:
-        self.futures: dict[str, list[asyncio.Future[dict[str, Any]]]] = {}
-        self.sub: Any = None
-
-    async def expect(self, command_id: str) -> asyncio.Future[dict[str, Any]]:
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self.futures.setdefault(command_id, []).append(future)
-        return future
-
-    def forget(self, command_id: str, future: asyncio.Future[dict[str, Any]] | None = None) -> None:
-        waiting = self.futures.get(command_id, [])
-        if future in waiting:
-            waiting.remove(future)
-        if not waiting or future is None:
-            self.futures.pop(command_id, None)
-
-    async def start(self, nc: Any) -> None:
-        async def on_result(msg: Any) -> None:
-            for future in self.futures.get(msg.subject.rsplit(".", 1)[-1], []):
-                if not future.done():
-                    with contextlib.suppress(ValueError):
-                        future.set_result(orjson.loads(msg.data))
-
-        self.sub = await nc.subscribe(subjects.send_results(), cb=on_result)
 
 
 # -- the one path every send takes -----------------------------------------------------------------------------------
