@@ -86,7 +86,7 @@ class OmniEvent(Model):
     class Meta:
         table = "omni_events"
         indexes = (
-            ("created_at",),  # the journal newest first; time ranges; replay; retention
+            ("created_at", "id"),  # the journal newest first (keyset on time, id); time ranges; replay; retention
             ("instance_id", "created_at"),  # ?instanceId= (and the SET NULL when an instance goes)
             ("event_type", "created_at"),  # ?eventType= ; analytics per type
             ("person_id", "created_at"),  # GET /events/timeline/:personId (and the SET NULL)

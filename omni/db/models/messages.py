@@ -106,7 +106,7 @@ class Message(Model):
         indexes = (
             ("chat_id", "platform_timestamp"),  # a chat's messages in time order (GET /chats/:id/messages)
             ("instance_id", "platform_timestamp"),  # an instance's messages in a time range
-            ("platform_timestamp",),  # all messages in a time range, newest first
+            ("platform_timestamp", "id"),  # all messages newest first (keyset on time, id); a time range
             ("sender_person_id", "platform_timestamp"),  # ?sender= and a person's timeline; the SET NULL on delete
             ("sender_platform_identity_id",),  # the SET NULL when an identity is deleted
             ("reply_to_message_id",),  # replies to a message; the SET NULL when it is deleted
