@@ -76,8 +76,9 @@ INSTANCE_SQL = (
     "trigger_reactions, trigger_rate_limit, enable_auto_split, access_mode, message_debounce_mode, "
     "message_debounce_min_ms, message_debounce_max_ms, message_debounce_group_ms, message_debounce_restart_on_typing, "
     "message_split_delay_mode, message_split_delay_fixed_ms, message_split_delay_min_ms, message_split_delay_max_ms, "
-    "trigger_mode, access_pairing, agent_ack_reaction, agent_ack_text, agent_error_message, agent_reset_trigger "
-    "from instances where id = $1"
+    "trigger_mode, access_pairing, agent_ack_reaction, agent_ack_text, agent_error_message, agent_reset_trigger, "
+    "exists (select 1 from agent_routes r where r.instance_id = instances.id and r.is_active "
+    "and r.agent_provider_id is not null) as has_routes from instances where id = $1"
 )
 ROUTE_COLUMNS = (
     "agent_provider_id", "agent_id", "agent_type", "agent_timeout", "agent_stream_mode", "agent_reply_filter",
@@ -408,6 +409,9 @@ class Dispatcher:
             await followups.disarm(instance["id"], chat_key[1], "inbound")
         if kind == "reaction.removed" or (kind == "reaction.received" and not p.get("emoji")):
             await self._done(held)
+            return None
+        if not instance.get("agent_provider_id") and not instance.get("has_routes"):
+            await self._done(held)  # no agent anywhere on this instance: nothing to look up
             return None
         agent, routes = await self._agent(instance, chat, sender)
         if not agent.get("agent_provider_id") or await self._answered(held):
