@@ -12,6 +12,7 @@ from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
 from omni.api.app import ApiRuntime, create_app
+from omni.bus.lease import WORKER_COUNT_ENV
 from omni.config import Settings
 from omni.host import endpoints
 from omni.paths import Paths
@@ -68,6 +69,7 @@ def serve(settings: Settings, paths: Paths) -> None:
     Sanic.start_method = "fork"
     loader = AppLoader(factory=_factory)
     app = loader.load()
+    os.environ[WORKER_COUNT_ENV] = str(settings.api_workers)  # the workers spread the pipeline's leases over them
     app.prepare(workers=settings.api_workers, **options)
     gc.freeze()  # the parent's objects: the collector never writes to them, so the forked workers keep sharing them
     _wait_at_gate()

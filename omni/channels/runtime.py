@@ -36,7 +36,7 @@ from tortoise import Tortoise
 
 from omni.bus import subjects
 from omni.bus.consumer import Consumer, ConsumerSpec, DeadLetter, Retried, Retry, backoff
-from omni.bus.lease import Lease
+from omni.bus.lease import Lease, prefers
 from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, ChannelNotReady, SendFailed
 from omni.channels.kv import PluginStore
 from omni.channels.types import INBOUND_KINDS, Outbound
@@ -315,6 +315,7 @@ class Runtime:
         self.node = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"  # host:pid:random, for people
         self.runners: dict[str, Runner] = {}
         self.leases: dict[str, Lease] = {}
+        self.waiting: dict[str, Lease] = {}  # instances another worker should take first (see `_acquire`)
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -367,6 +368,8 @@ class Runtime:
     async def scan(self) -> None:
         rows = await Tortoise.get_connection("default").execute_query_dict("select * from instances where is_active")
         active = {str(r["id"]): r for r in rows if r["channel"] in self.plugins.channels}
+        for instance_id in [i for i in self.waiting if i not in active]:
+            del self.waiting[instance_id]
         for instance_id in [i for i in self.runners if i not in active]:
             await self._release(instance_id)
         for instance_id, row in active.items():
@@ -384,9 +387,16 @@ class Runtime:
                 runner.start()
 
     async def _acquire(self, instance_id: str) -> bool:
-        lease = Lease(self.owners, instance_id, self.node, safe_for=LEASE_TTL - RENEW)
-        if not await lease.acquire():
+        """Take the instance when it is free: at once when it falls to this worker (a server spreads its instances
+        over its workers), else once it stayed free for a while (its worker is gone)."""
+        lease = self.waiting.get(instance_id)
+        if lease is None:
+            patience = 0.0 if prefers(instance_id) else 3 * RENEW
+            lease = self.waiting[instance_id] = Lease(self.owners, instance_id, self.node, safe_for=LEASE_TTL - RENEW,
+                                                      patience=patience)  # fmt: skip
+        if not await lease.keep():
             return False
+        del self.waiting[instance_id]
         self.leases[instance_id] = lease
         return True
 

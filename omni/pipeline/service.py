@@ -16,7 +16,7 @@ from omni.agents.dispatcher import Dispatcher
 from omni.bus import streams
 from omni.bus import subjects as names
 from omni.bus.consumer import Consumer, ConsumerSpec, Retry
-from omni.bus.lease import Lease
+from omni.bus.lease import Lease, prefers
 from omni.channels.runtime import LEASE_TTL, RENEW, Runtime
 from omni.pipeline.deadletters import DeadLetters
 from omni.pipeline.persist import NotYet, persist, persist_batch
@@ -26,6 +26,7 @@ log = logging.getLogger("omni.pipeline")
 
 PERSISTED = ("MESSAGE", "REACTION", "INSTANCE", "ACCESS")
 DISPATCH = "DISPATCH"
+PATIENCE = 6.0  # seconds another worker's lease must stay free before this one takes it
 RETRY_SWEEP_EVERY = 60.0  # seconds between sweeps for dead letters whose automatic retry is due
 
 
@@ -57,12 +58,12 @@ class Pipeline:
         # Each persist consumer runs in one process at a time (a lease per stream): a conversation's events are then
         # written in order by one writer, while its chats run in parallel inside it. So does the agent dispatcher
         # (a chat's debounce and replies need all of its events in one place).
-        self.leases = {d: Lease(self.runtime.owners, f"persist-{d.lower()}", self.runtime.node, safe_for=LEASE_TTL - RENEW)
-                       for d in PERSISTED}  # fmt: skip
-        if self.waiters is not None:
-            self.leases[DISPATCH] = Lease(
-                self.runtime.owners, "dispatch", self.runtime.node, safe_for=LEASE_TTL - RENEW
-            )
+        # With several API workers the leases are spread over them (the message writer and the dispatcher apart).
+        order = ("MESSAGE", DISPATCH, "REACTION", "INSTANCE", "ACCESS")
+        domains = [*PERSISTED, *([DISPATCH] if self.waiters is not None else [])]
+        self.leases = {d: Lease(self.runtime.owners, "dispatch" if d == DISPATCH else f"persist-{d.lower()}",
+                                self.runtime.node, safe_for=LEASE_TTL - RENEW,
+                                patience=0 if prefers(d, order.index(d)) else PATIENCE) for d in domains}  # fmt: skip
         await self._lead()
         self.leader = asyncio.create_task(self._leading(), name="persist-leases")
         self.retry_sweep = asyncio.create_task(self._retry_dead_letters(), name="dead-letter-retries")
