@@ -84,7 +84,10 @@ async def write(batch: list[AuditEntry]) -> None:
             [e.path[:500] for e in batch], [e.status for e in batch], [e.ip[:64] for e in batch],
             [round(e.duration_ms, 3) for e in batch], [e.at for e in batch],
         )  # fmt: skip
-        keys = sorted(usage)  # one order for every writer: concurrent batches never deadlock on the key rows
+        keys = sorted(usage)
+        # the key rows locked in one order by every writer first (an UPDATE … FROM locks in its plan's order, which
+        # could differ between two workers' batches and deadlock)
+        await conn.execute("select 1 from api_keys where id = any($1::uuid[]) order by id for no key update", keys)
         await conn.execute(
             "update api_keys k set usage_count = k.usage_count + u.n, last_used_at = greatest(k.last_used_at, u.at), "
             "last_used_ip = u.ip from unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[]) as u(id, n, at, ip) "

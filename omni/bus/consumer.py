@@ -157,6 +157,8 @@ class Consumer:
         attempt = msg.metadata.num_delivered if msg.metadata else 1
         try:
             if self.spec.pass_attempt:
+                if msg.headers and DEAD_LETTER_HEADER in msg.headers:
+                    attempt = max(attempt, 2)  # a retried dead letter: it may have gone through before
                 await self.spec.handler(env or {}, attempt)  # type: ignore[call-arg]
             else:
                 await self.spec.handler(env or {})

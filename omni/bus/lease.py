@@ -56,7 +56,7 @@ class Lease:
             self.revision = await self.kv.create(self.key, self.holder.encode())
             self.renewed = time.monotonic()
             return True
-        except KeyWrongLastSequenceError:
+        except (KeyWrongLastSequenceError, KeyNotFoundError):  # taken, or the holder's entry expired meanwhile
             return False
 
     async def renew(self) -> bool:

@@ -2,8 +2,9 @@
 
 Ownership is a lease in NATS KV (`omni_owners`, one key per instance, a TTL of `LEASE_TTL`): a node (an API worker
 process; several per server, several servers per postgres + nats) runs an instance only while it holds the key, renews
-it every `RENEW` seconds, and gives it up on a clean stop. When a node dies its keys expire and another node takes its
-instances over within `LEASE_TTL` + `RENEW`. Sends reach the owner through a durable per-instance consumer of the
+it every `RENEW` seconds, and gives it up on a clean stop. A server's workers share its instances out (by a hash of the
+id; see `omni.bus.lease.prefers`). When a node dies its keys expire and the worker they fall to takes them over
+within `LEASE_TTL` + `RENEW`; if that worker is gone too, another takes them after `3 * RENEW` more. Sends reach the owner through a durable per-instance consumer of the
 command stream, so whoever owns the instance sends — and what was queued while nobody did is sent then.
 
 Connection states (`omni_instance_state`, readable from any node): disconnected, connecting, connected, reconnecting,
@@ -234,9 +235,10 @@ class Runner:
     async def _send(self, env: dict[str, Any], attempt: int = 1) -> None:
         p = env["payload"]
         message_id = p.get("messageId")
-        # A first delivery was never sent: whoever queues a send checks its row first, and JetStream drops a second
-        # copy of a command (Nats-Msg-Id). A redelivery may have been sent before a crash: look.
-        if message_id and attempt > 1:
+        # A first delivery of a new send was never sent: whoever queues a send checks its row first, and JetStream
+        # drops a second copy of a command (Nats-Msg-Id). A redelivery, a resumed send (same id queued again, maybe
+        # after the duplicate window) or a retried dead letter may have gone out before: look.
+        if message_id and (attempt > 1 or p.get("resumed", True)):
             row = await _one("select delivery_status, external_id from messages where id = $1", message_id)
             if row is None:
                 await self.runtime.result(p["commandId"], {"status": "failed", "error": "the message was deleted"})
@@ -373,18 +375,24 @@ class Runtime:
         for instance_id in [i for i in self.runners if i not in active]:
             await self._release(instance_id)
         for instance_id, row in active.items():
-            runner = self.runners.get(instance_id)
-            if runner is not None:
-                if not await self._renew(instance_id):
-                    log.warning("lost the lease of instance %s; stopping it here", instance_id)
-                    await self._release(instance_id)
-                    continue
-                runner.row = row  # a changed token or config applies at the next (re)connect
-                continue
-            if await self._acquire(instance_id):
-                runner = Runner(self, row, self.plugins.channels[row["channel"]])
-                self.runners[instance_id] = runner
-                runner.start()
+            try:
+                await self._keep(instance_id, row)
+            except Exception as exc:  # one instance's trouble (NATS slow a moment) never skips the others' renewal
+                log.warning("instance %s: lease round failed: %s", instance_id, exc)
+
+    async def _keep(self, instance_id: str, row: dict[str, Any]) -> None:
+        runner = self.runners.get(instance_id)
+        if runner is not None:
+            if not await self._renew(instance_id):
+                log.warning("lost the lease of instance %s; stopping it here", instance_id)
+                await self._release(instance_id)
+                return
+            runner.row = row  # a changed token or config applies at the next (re)connect
+            return
+        if await self._acquire(instance_id):
+            runner = Runner(self, row, self.plugins.channels[row["channel"]])
+            self.runners[instance_id] = runner
+            runner.start()
 
     async def _acquire(self, instance_id: str) -> bool:
         """Take the instance when it is free: at once when it falls to this worker (a server spreads its instances

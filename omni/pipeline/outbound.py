@@ -103,10 +103,12 @@ async def _insert_pending(conn: Any, instance: dict[str, Any], to: str, message_
 
 
 async def queue(js: Any, instance: dict[str, Any], message: Outbound, *, message_id: str | None,
-                correlation: str | None = None, source: str = "api") -> None:  # fmt: skip
-    """The command onto the instance's send stream (returns once JetStream stored it)."""
+                correlation: str | None = None, source: str = "api", resumed: bool = False) -> None:  # fmt: skip
+    """The command onto the instance's send stream (returns once JetStream stored it). `resumed`: the send was
+    queued before (a retry with the same id): its owner then looks whether it went out already, even on a first
+    delivery (JetStream's duplicate window may have passed)."""
     command = {"commandId": message.id, "messageId": message_id, "instanceId": str(instance["id"]),
-               "correlationId": correlation, "outbound": message.dump()}  # fmt: skip
+               "correlationId": correlation, "outbound": message.dump(), "resumed": resumed}  # fmt: skip
     envelope = {"id": message.id, "type": f"command.send.{message.kind}", "payload": command,
                 "metadata": {"instanceId": str(instance["id"]), "channelType": instance["channel"], "source": source},
                 "timestamp": int(datetime.now(UTC).timestamp() * 1000)}  # fmt: skip
@@ -121,6 +123,7 @@ async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outb
     """Record (when `message_type` is given), queue and wait up to `wait` seconds for the outcome
     (`{status: sent|failed, externalMessageId?, error?}`; None: still on its way). `message.id` must be a UUID;
     a repeated id resumes the same send."""
+    already = None
     if message_type is not None:
         already = await record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
                                message.reply_to, resuming=True, source=source, chat_type=chat_type)  # fmt: skip
@@ -129,7 +132,7 @@ async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outb
     waiting = await waiters.expect(message.id) if wait > 0 else None
     try:
         await queue(js, instance, message, message_id=message.id if message_type is not None else None,
-                    correlation=correlation, source=source)  # fmt: skip
+                    correlation=correlation, source=source, resumed=already is not None)  # fmt: skip
         if waiting is None:
             return None
         try:

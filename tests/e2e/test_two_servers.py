@@ -70,9 +70,15 @@ def test_instances_are_split_and_taken_over(monkeypatch: Any) -> None:
         on_b = [i for i, pid in owners.items() if pid in b_pids]
         assert len(on_a) + len(on_b) == 20 and on_a and on_b, owners  # split, each exactly once
 
-        # none runs twice: one instance.connected per instance so far
+        # none runs twice: one instance.connected per instance so far (the journal is written a moment after the
+        # state, by whichever worker holds the instance events' writer)
+        def connected_events(i: str) -> list[dict[str, Any]]:
+            return ca.get(f"/api/v2/events?instanceId={i}&eventType=instance.connected").json()["items"]
+
+        _wait(lambda: all(connected_events(i) for i in ids), 30, "every instance.connected journaled")
+        time.sleep(1)  # a second connect would be journaled by now
         for i in ids:
-            events = ca.get(f"/api/v2/events?instanceId={i}&eventType=instance.connected").json()["items"]
+            events = connected_events(i)
             assert len(events) == 1, (i, events)
 
         os.kill(b.pid("supervisor"), signal.SIGKILL)  # the whole server B goes (its children die with it)

@@ -324,6 +324,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     record = message_type is not None
     command_id = str(message_id)
     message = Outbound(id=command_id, kind=kind, to=recipient, text=text, media=media, reply_to=reply_to, **fields)
+    resumed = False  # the message row was there already: a retry after a crash (Idempotency-Key)
     if record:
         already = await _record(
             instance,
@@ -335,6 +336,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
             reply_to,  # type: ignore[arg-type]
             resuming=idem is not None,
         )
+        resumed = already is not None
         if already is not None and already["delivery_status"] in ("sent", "delivered", "read", "played"):
             return await _answer(idem, 201, {"data": {"messageId": command_id, "instanceId": str(instance_id),
                                                       "to": recipient, "timestamp": json_time(datetime.now(UTC)),
@@ -343,7 +345,8 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     waiters: Waiters = request.app.ctx.send_waiters
     waiting = None if query.async_ or query.wait == 0 else await waiters.expect(command_id)
     try:
-        await outbound.queue(js, instance, message, message_id=command_id if record else None, correlation=correlation)
+        await outbound.queue(js, instance, message, message_id=command_id if record else None, correlation=correlation,
+                             resumed=resumed)  # fmt: skip
     except Exception as exc:
         if waiting is not None:
             waiters.forget(command_id, waiting)
