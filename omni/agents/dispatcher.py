@@ -182,7 +182,6 @@ class Dispatcher:
         self.rate: dict[tuple[str, str], deque[float]] = {}
         self.reactions_seen: OrderedDict[tuple[str, str, str], None] = OrderedDict()
         self.sessions: Any = None
-        self.dispatched = 0
         self.armed: set[tuple[str, str]] = set()  # chats with an armed follow-up sequence
         self.providers: dict[str, tuple[float, Any]] = {}
         self.chat_types: dict[tuple[str, str], str] = {}
@@ -486,38 +485,29 @@ class Dispatcher:
         value = dict(row) if row is not None else None
         if value is not None:
             for key in ("agent_reply_filter", "trigger_events", "trigger_reactions"):
-                if isinstance(value.get(key), str):
-                    value[key] = orjson.loads(value[key])
+                value[key] = _jsonb(value.get(key))
         if len(self.configs) > 10_000:
             self.configs.clear()
         self.configs[instance_id] = (time.monotonic() + CONFIG_TTL, value)
         return value
 
     async def _routes(self, instance: dict[str, Any], chat: dict[str, Any], sender: dict[str, Any]) -> dict[str, Any]:
-        """The chat (its uuid and settings), the sender's person, and the route override: chat route > person route."""
+        """The chat (its uuid and settings), the sender's person, and the route override (chat route > person
+        route), in one round trip."""
         row = await _fetchrow(
-            "select c.id as chat_uuid, c.settings, (select person_id from platform_identities where instance_id = $1 "
-            "and platform_user_id = $3 limit 1) as person_id from (select 1) x left join chats c on "
-            "c.instance_id = $1 and c.external_id = $2", instance["id"], str(chat.get("id")), str(sender.get("id") or ""),
+            f"select c.id as _chat_uuid, c.settings as _chat_settings, p.person_id as _person_id, "  # noqa: S608
+            f"{', '.join('r.' + c for c in ROUTE_COLUMNS)} from (select 1) x "
+            "left join chats c on c.instance_id = $1 and c.external_id = $2 "
+            "left join lateral (select person_id from platform_identities where instance_id = $1 "
+            "and platform_user_id = $3 limit 1) p on true "
+            "left join lateral (select * from agent_routes r where r.instance_id = $1 and r.is_active and "
+            "((r.scope = 'chat' and r.chat_id = c.id) or (r.scope = 'user' and r.person_id = p.person_id)) "
+            "order by (r.scope = 'chat') desc, r.priority desc limit 1) r on true",
+            instance["id"], str(chat.get("id")), str(sender.get("id") or ""),
         )  # fmt: skip
-        chat_uuid, person_id = (row["chat_uuid"], row["person_id"]) if row else (None, None)
-        settings = row["settings"] if row else None
-        out: dict[str, Any] = {"_chat_uuid": chat_uuid, "_person_id": person_id,
-                               "_chat_settings": orjson.loads(settings) if isinstance(settings, str) else settings}  # fmt: skip
-        if chat_uuid is None and person_id is None:
-            return out
-        route = await _fetchrow(
-            f"select {', '.join(ROUTE_COLUMNS)} from agent_routes"  # noqa: S608 - constant column names
-            " where instance_id = $1 and is_active and "
-            "((scope = 'chat' and chat_id = $2) or (scope = 'user' and person_id = $3)) "
-            "order by (scope = 'chat') desc, priority desc limit 1", instance["id"], chat_uuid, person_id,
-        )  # fmt: skip
-        if route is not None:
-            for key in ROUTE_COLUMNS:
-                value = route[key]
-                if key == "agent_reply_filter" and isinstance(value, str):
-                    value = orjson.loads(value)
-                out[key] = value
+        out = dict(row) if row is not None else {}
+        for key in ("_chat_settings", "agent_reply_filter"):
+            out[key] = _jsonb(out.get(key))
         return out
 
     async def _answered(self, held: Held) -> bool:
@@ -845,7 +835,6 @@ class Dispatcher:
         except Exception:
             await self._disarm(instance, chat_id, "send_failed")
             raise
-        self.dispatched += 1
         if follow_up is not None:
             if await followups.fired(follow_up["id"], follow_up["config"], follow_up["index"]):
                 self.armed.discard((str(instance["id"]), chat_id))
@@ -1051,6 +1040,11 @@ class Streamer:
         if self.shown < len(self.text) or self.messages == 0:
             await self._show()
         return self.messages
+
+
+def _jsonb(value: Any) -> Any:
+    """A jsonb column as asyncpg hands it over (text) made a value."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _plain(text: str) -> str:

@@ -330,3 +330,21 @@ async def test_openai_provider_end_to_end_with_history_ack_and_reactions(api: Ap
         got = await texts_reach(client, instance, 3)
         assert got[-1] == "echo: [Reacted with 👍 to a message]"
         await decisions(client, instance, decision="filtered")  # the second, same reaction
+
+
+async def test_chat_route_overrides_the_instances_agent(api: Api) -> None:
+    async with live_client(api) as client:
+        instance = await agent_instance(client, await provider(client))
+        vip = await provider(client, prefix="[vip] ")
+        await inject(client, instance, "first", chat="c-vip")
+        await inject(client, instance, "plain", chat="c-other")
+        assert sorted(await texts_reach(client, instance, 2)) == ["first", "plain"]
+        chats = (await client.get(f"/api/v2/chats?instanceId={instance}")).json()["items"]
+        chat = next(c["id"] for c in chats if c["externalId"] == "c-vip")
+        r = await client.post(f"/api/v2/instances/{instance}/routes",
+                              json={"scope": "chat", "chatId": chat, "agentProviderId": vip})  # fmt: skip
+        assert r.status_code == 201, r.text
+        await inject(client, instance, "second", chat="c-vip")
+        await inject(client, instance, "still plain", chat="c-other")
+        got = await texts_reach(client, instance, 4)
+        assert sorted(got[2:]) == ["[vip] second", "still plain"]
