@@ -38,7 +38,9 @@ class Out(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
 
     @field_serializer("*", mode="wrap")
-    def _time(self, value: Any, handler: SerializerFunctionWrapHandler, info: FieldSerializationInfo) -> Any:
+    def _time(self, value: Any, handler: SerializerFunctionWrapHandler, info: FieldSerializationInfo):  # noqa: ANN202
+        # no return annotation on purpose: pydantic then keeps each field's own type in the serialization schema
+        # (with `-> Any` every output field of the OpenAPI document was untyped)
         """Times in JSON always as `2026-11-23T14:58:38.328172Z` (UTC, microseconds), as the SQL lists write them."""
         if isinstance(value, datetime) and info.mode == "json":
             return json_time(value)

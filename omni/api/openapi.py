@@ -76,6 +76,16 @@ class _Components:
             self.schemas.setdefault(name, _to_30(sub))
         return _to_30(schema)
 
+    def body(self, model: type[BaseModel]) -> dict[str, Any]:
+        """A request body as a named component (SDK generators, `omni.client.models`, make a class of it)."""
+        schema = self.input(model)
+        name = model.__name__
+        existing = self.schemas.get(name)
+        if existing is not None and existing != schema:
+            return schema  # two input models of one name: the second stays inline
+        self.schemas[name] = schema
+        return {"$ref": f"#/components/schemas/{name}"}
+
 
 def document() -> dict[str, Any]:
     components = _Components()
@@ -98,7 +108,7 @@ def document() -> dict[str, Any]:
         if ep.body is not None:
             op["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": components.input(ep.body)}},
+                "content": {"application/json": {"schema": components.body(ep.body)}},
             }
         ok = {"description": "OK"}
         if ep.response is not None:

@@ -4,7 +4,9 @@
 Demos, tests, benchmarks, plugin authors and `omni.testing.LoopbackDriver` use it.
 
 Config (`instances.config`): `connectError` ("not_ready" | "auth" | "crash") makes `connect` fail that way;
-`sendError` ("retryable" | "permanent") makes every send fail that way; `sendDelayMs` slows sends down.
+`sendError` ("retryable" | "permanent") makes every send fail that way; `sendDelayMs` slows sends down;
+`pairAfterMs` makes `connect` pair like a phone channel: it shows a QR code (a new one every `qrRotateMs`) and is
+paired after that many milliseconds (`omni instances qr --watch` demos, tests).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class LoopbackConfig(BaseModel):
     connect_error: Literal["not_ready", "auth", "crash"] | None = None
     send_error: Literal["retryable", "permanent"] | None = None
     send_delay_ms: int = Field(0, ge=0, le=60_000)
+    pair_after_ms: int | None = Field(None, ge=0, le=600_000)
+    qr_rotate_ms: int = Field(20_000, ge=100, le=600_000)
 
 
 class Loopback(Channel):
@@ -87,6 +91,21 @@ class Loopback(Channel):
             raise ChannelAuthFailed("loopback configured to refuse its credentials")
         if config.connect_error == "crash":
             raise RuntimeError("loopback configured to crash")
+        if config.pair_after_ms is not None:
+            await self._pair(ctx, config)
+
+    @staticmethod
+    async def _pair(ctx: ChannelContext, config: LoopbackConfig) -> None:
+        """Show QR codes until "scanned" (after `pairAfterMs`), as a phone channel does."""
+        loop = asyncio.get_running_loop()
+        paired_at = loop.time() + config.pair_after_ms / 1000  # type: ignore[operator]
+        shown = 0
+        while (left := paired_at - loop.time()) > 0:
+            shown += 1
+            rotate = config.qr_rotate_ms / 1000
+            await ctx.set_qr(f"omni-loopback-pair:{uuid.uuid4()}:{shown}", expires_in=rotate)
+            await asyncio.sleep(min(left, rotate))
+        await ctx.set_qr(None)
 
     async def disconnect(self) -> None:
         return None

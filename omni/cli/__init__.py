@@ -1,29 +1,99 @@
-"""The `omni` command line."""
+"""The `omni` command line: host commands (install, start, doctor …) and the API client commands, one module per
+resource (`omni/cli/<resource>.py`, each with a `register(cli)`)."""
 
 from __future__ import annotations
 
 import click
 
 from omni import __version__
-from omni.cli import host, plugins
+
+# The sections of `omni --help`; a command not listed (a plugin's) goes under "Plugins".
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "Core": ("send", "instances", "chats", "messages", "persons", "setup"),
+    "Management": (
+        "providers",
+        "routes",
+        "access",
+        "follow-up",
+        "automations",
+        "webhooks",
+        "keys",
+        "settings",
+        "events",
+        "dead-letters",
+        "trigger-logs",
+    ),  # fmt: skip
+    "System": (
+        "install",
+        "start",
+        "stop",
+        "restart",
+        "status",
+        "logs",
+        "doctor",
+        "auth",
+        "config",
+        "plugins",
+        "completions",
+        "serve",
+    ),  # fmt: skip
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+class OmniGroup(click.Group):
+    """`omni --help` in sections (Core / Management / System), then what plugins add."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        listed: dict[str, click.Command] = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                listed[name] = command
+        width = formatter.width - 6 - max((len(n) for n in listed), default=0)
+        placed: set[str] = set()
+        for section, names in [*SECTIONS.items(), ("Plugins", tuple(sorted(listed)))]:
+            rows = [(n, listed[n].get_short_help_str(width)) for n in names if n in listed and n not in placed]
+            placed.update(n for n, _ in rows)
+            if rows:
+                with formatter.section(section):
+                    formatter.write_dl(rows)
+
+
+@click.group(cls=OmniGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, "-V", "--version", prog_name="omni")
 def cli() -> None:
     """Omni: one API, one CLI and one event stream for every messaging channel.
 
     \b
     Get going:
-      omni install        set up the server (database, event bus, API key)
-      omni start          start it in the background
-      omni status         what is running, where, and is it healthy
-      omni doctor         find problems, and `--fix` the safe ones
+      omni install                       set up the server (database, event bus, API key)
+      omni start                         start it in the background
+      omni instances create --name support --channel whatsapp
+      omni instances qr support --watch  scan the QR with the phone
+      omni setup agent --instance support --provider openai --api-key sk-…
+      omni send --instance support --to +15551234567 --text "hello"
+
+    Output is a table on a terminal and JSON when piped (or with --json). IDs may be given as a UUID, a unique
+    UUID prefix or a name.
     """
 
 
-host.register(cli)
-plugins.register(cli)
+# One module per resource, each with `register(cli)`.
+MODULES = ("host", "auth", "instances", "send", "chats", "messages", "persons", "providers", "setup", "access",
+           "automations", "keys", "settings", "events", "completions")  # fmt: skip
+
+
+def _register() -> None:
+    import importlib
+
+    for name in MODULES:
+        importlib.import_module(f"omni.cli.{name}").register(cli)
+    from omni.cli import plugins
+
+    plugins.register(cli)
+
+
+_register()
 
 
 def main() -> None:
