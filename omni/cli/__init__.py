@@ -8,36 +8,12 @@ import click
 from omni import __version__
 
 # The sections of `omni --help`; a command not listed (a plugin's) goes under "Plugins".
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "Core": ("send", "instances", "chats", "messages", "persons", "setup"),
-    "Management": (
-        "providers",
-        "routes",
-        "access",
-        "follow-up",
-        "automations",
-        "webhooks",
-        "keys",
-        "settings",
-        "events",
-        "dead-letters",
-        "trigger-logs",
-    ),  # fmt: skip
-    "System": (
-        "install",
-        "start",
-        "stop",
-        "restart",
-        "status",
-        "logs",
-        "doctor",
-        "auth",
-        "config",
-        "plugins",
-        "completions",
-        "serve",
-    ),  # fmt: skip
-}
+CORE = ("send", "instances", "chats", "messages", "persons", "setup")
+MANAGEMENT = ("providers", "routes", "access", "follow-up", "automations", "webhooks", "keys", "settings", "events",
+              "dead-letters", "trigger-logs")  # fmt: skip
+SYSTEM = ("install", "start", "stop", "restart", "status", "logs", "doctor", "auth", "config", "plugins",
+          "completions", "serve")  # fmt: skip
+SECTIONS: dict[str, tuple[str, ...]] = {"Core": CORE, "Management": MANAGEMENT, "System": SYSTEM}
 
 
 class OmniGroup(click.Group):
