@@ -374,6 +374,14 @@ def resolve(client: Any, kind: str, value: str, **scope: Any) -> str:
 # ---- small helpers for commands ------------------------------------------------------------------------------------
 
 
+def confirm(s: Session, yes: bool, question: str) -> None:
+    """Ask on a terminal (unless --yes); scripts and pipes are never asked."""
+    if yes or s.out.json or not sys.stdin.isatty():
+        return
+    if not click.confirm(question, default=False, err=True):
+        raise UsageProblem("not confirmed", hint="add --yes to skip the question")
+
+
 def read_json(value: str, what: str = "value") -> Any:
     """A JSON argument given literally, as `@file`, or `-` for stdin."""
     try:

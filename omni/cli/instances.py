@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
 import click
 
-from omni.cli.base import Session, UsageProblem, cols, command, model_body, model_options, pop_model_values
+from omni.cli.base import Session, UsageProblem, cols, command, confirm, model_body, model_options, pop_model_values
 from omni.client import models as m
 
 COLUMNS = cols("id:short=ID", "name=Name", "channel=Channel", "isActive=Active", "agentProviderId:short=Agent",
@@ -94,14 +93,6 @@ def delete_instance(s: Session, instance: str, yes: bool) -> None:
     confirm(s, yes, f"delete instance {instance_id}?")
     s.client.instances.delete(instance_id)
     s.out.emit({"id": instance_id, "deleted": True}, message=f"instance {instance_id} deleted")
-
-
-def confirm(s: Session, yes: bool, question: str) -> None:
-    """Ask on a terminal (unless --yes); scripts and pipes are never asked."""
-    if yes or s.out.json or not sys.stdin.isatty():
-        return
-    if not click.confirm(question, default=False, err=True):
-        raise UsageProblem("not confirmed", hint="add --yes to skip the question")
 
 
 @command(instances, "channels")
