@@ -24,12 +24,13 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", str_max_length=100_000)
 
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 TIME_SQL = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # the same for PostgreSQL's to_char
 
 
 def json_time(value: datetime) -> str:
-    return (value.astimezone(UTC) if value.tzinfo else value).strftime(TIME_FORMAT)
+    """`YYYY-MM-DDTHH:MM:SS.ffffffZ`; isoformat pads the year to four digits (strftime's %Y does not: year 250)."""
+    utc = value.astimezone(UTC) if value.tzinfo else value
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 class Out(BaseModel):
@@ -38,7 +39,7 @@ class Out(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
 
     @field_serializer("*", mode="wrap")
-    def _time(self, value: Any, handler: SerializerFunctionWrapHandler, info: FieldSerializationInfo):  # noqa: ANN202
+    def _time(self, value: Any, handler: SerializerFunctionWrapHandler, info: FieldSerializationInfo):
         # no return annotation on purpose: pydantic then keeps each field's own type in the serialization schema
         # (with `-> Any` every output field of the OpenAPI document was untyped)
         """Times in JSON always as `2026-11-23T14:58:38.328172Z` (UTC, microseconds), as the SQL lists write them."""

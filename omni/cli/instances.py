@@ -167,6 +167,54 @@ def pair(s: Session, instance: str, phone: str) -> None:
     s.out.emit(result, message=f"type this code on the phone: {code}" if code else "pairing started")
 
 
+@command(instances, "simulate")
+@click.argument("instance")
+@click.option("--from", "sender", required=True, help="The sender's platform id (any text on loopback).")
+@click.option("--text", required=True, help="What they write.")
+@click.option("--chat", help="The chat id (default: a DM with the sender).")
+@click.option("--name", help="The sender's display name.")
+@click.option("--group", is_flag=True, help="The chat is a group.")
+@click.option("--outbox", "wait", type=click.IntRange(0, 120), default=0,
+              help="Then wait up to this many seconds for a reply and print it (an agent's answer).")  # fmt: skip
+def simulate(s: Session, instance: str, sender: str, text: str, chat: str | None, name: str | None, group: bool,
+             wait: int) -> None:  # fmt: skip
+    """Loopback instances: deliver a message as if someone wrote it (try agents and automations without a phone)."""
+    instance_id = s.resolve("instance", instance)
+    chat = chat or sender
+    message = {"chatId": chat, "from": sender, "text": text, "fromName": name, "isGroup": group or None}
+    result = s.client.instances.loopback_inbound(instance_id, [{k: v for k, v in message.items() if v is not None}])
+    if not wait:
+        s.out.emit(result, message="delivered")
+        return
+    deadline = time.monotonic() + wait
+    with s.out.err.status("waiting for a reply…"):
+        while time.monotonic() < deadline:
+            replies = _replies(s, instance_id, chat)
+            if replies:
+                s.out.emit(replies, cols("senderName=From", "textContent=Reply"), message="replied")
+                return
+            time.sleep(0.3)
+    raise UsageProblem(f"no reply within {wait} s",
+                       hint="is an agent bound (`omni instances get`)? `omni trigger-logs --instance` says why not")  # fmt: skip
+
+
+def _replies(s: Session, instance_id: str, chat: str) -> list[Any]:
+    """Messages sent in `chat` after the newest message received there."""
+    from omni.client import NotFound
+
+    try:
+        chat_id = s.client.chats.by_external(instance_id, chat).id
+    except NotFound:
+        return []
+    newest = s.client.chats.messages(chat_id, limit=20).items
+    out = []
+    for item in newest:  # newest first: our replies, until the message we delivered
+        if not item.is_from_me:
+            break
+        out.append(item)
+    return list(reversed(out))
+
+
 # ---- QR ------------------------------------------------------------------------------------------------------------
 
 
