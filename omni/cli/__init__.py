@@ -17,7 +17,28 @@ SECTIONS: dict[str, tuple[str, ...]] = {"Core": CORE, "Management": MANAGEMENT, 
 
 
 class OmniGroup(click.Group):
-    """`omni --help` in sections (Core / Management / System), then what plugins add."""
+    """`omni --help` in sections (Core / Management / System), then what plugins add; a mistake in the command line
+    (unknown command or flag, missing argument) is the JSON error envelope too when the output is JSON."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["omni.argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            from omni.cli.base import json_wanted
+
+            if not json_wanted("--json" in ctx.meta.get("omni.argv", ())):
+                raise
+            import json
+
+            where = exc.ctx.command_path if exc.ctx is not None else "omni"
+            click.echo(json.dumps({"success": False, "error": exc.format_message(),
+                                   "details": {"code": "USAGE", "hint": f"`{where} --help` lists what it takes"}},
+                                  indent=2))  # fmt: skip
+            ctx.exit(2)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         listed: dict[str, click.Command] = {}

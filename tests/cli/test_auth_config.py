@@ -79,5 +79,11 @@ def test_help_is_grouped_and_completions_print(cli_run: Cli) -> None:
     for shell, marker in (("bash", "complete -o"), ("zsh", "compdef"), ("fish", "complete -c omni")):
         assert marker in cli_run("completions", shell, ok=True).out
     assert cli_run("completions", "powershell").code == 2
-    unknown = cli_run("instances", "list", "--colour", "x")
-    assert unknown.code == 2 and "No such option" in unknown.err
+    unknown = cli_run(
+        "instances", "list", "--colour", "x"
+    )  # a typo: the JSON envelope (exit 2, as click's usage errors)
+    assert (
+        unknown.code == 2 and "No such option" in unknown.json["error"] and unknown.json["details"]["code"] == "USAGE"
+    )
+    typed = cli_run("instances", "list", "--colour", "x", human=True)
+    assert typed.code == 2 and "Try 'omni instances list -h' for help" in typed.err

@@ -63,7 +63,7 @@ async def test_validation_errors_name_the_field(api: Api) -> None:
     assert r.status == 400 and r.json["error"]["code"] == "VALIDATION_ERROR"
     assert {"name", "scopes", "rateLimit", "bogus"} <= set(r.json["error"]["details"]["fields"])
     for raw in (b"{", b"[1]", b"\xff\xfe", b'{"name": "x", "scopes": ["*"], "expiresAt": "yesterday"}'):
-        r = await api.request("POST", "/api/v2/keys", data=raw, headers={"content-type": "application/json"})
+        r = await api.request("POST", "/api/v2/keys", content=raw, headers={"content-type": "application/json"})
         assert r.status == 400, (raw, r.status, r.text)
     assert (await api.get("/api/v2/keys?cursor=!!!")).status == 400
     assert (await api.get("/api/v2/keys?limit=1000")).status == 400
