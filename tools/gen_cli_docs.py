@@ -26,6 +26,8 @@ Generated from `omni … --help` by `tools/gen_cli_docs.py`; a test fails when i
   is an error listing them.
 - **Server and key**: `omni auth login --api-key …` (saved 0600), or `OMNI_API_URL` / `OMNI_API_KEY`;
   `--instance` defaults to `omni config set defaultInstance NAME` (or `OMNI_INSTANCE`).
+- **Flags of create/update** are the API's fields (`--agent-reply-filter` for `agentReplyFilter`); JSON ones take
+  a literal, `@file` or `-`; `null` clears a field on update.
 - **Python**: the CLI is built on `omni.client` (`Client`, `AsyncClient`), which you can import too.
 - **Completions**: `omni completions bash|zsh|fish`.
 

@@ -570,11 +570,18 @@ class Dispatcher:
             return access.Decision(True, access.ALLOW, "access control is disabled for this instance")
         key = str(instance["id"])
         cached = self.rules.get(key)
-        if cached is None or cached[0] <= time.monotonic():
+        fresh = cached is None or cached[0] <= time.monotonic()
+        if fresh:
             cached = self.rules[key] = (time.monotonic() + CONFIG_TTL, await access.rules(instance["id"]))
         user = sender.get("id")
-        return access.evaluate(mode, cached[1], platform_user_id=user,
-                               phone=sender.get("phone") or access.phone_of(user), person_id=person_id)  # fmt: skip
+        phone = sender.get("phone") or access.phone_of(user)
+        decision = access.evaluate(mode, cached[1], platform_user_id=user, phone=phone, person_id=person_id)
+        if not decision.allowed and not fresh:
+            # a denial is checked against the rules as they are now: a sender approved (or allowed) a moment ago
+            # must not be turned away, or asked to pair again, by rules cached before
+            cached = self.rules[key] = (time.monotonic() + CONFIG_TTL, await access.rules(instance["id"]))
+            decision = access.evaluate(mode, cached[1], platform_user_id=user, phone=phone, person_id=person_id)
+        return decision
 
     async def _denied(self, instance: dict[str, Any], held: Held, decision: access.Decision) -> None:
         rule = decision.rule

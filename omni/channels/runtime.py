@@ -259,7 +259,8 @@ class Runner:
                 await channel.send_typing(outbound.to, outbound.presence or "typing")
                 result = None
             elif outbound.kind == "read":
-                await channel.mark_read(outbound.to, [outbound.target] if outbound.target else [])
+                ids = (outbound.metadata or {}).get("messageIds") or ([outbound.target] if outbound.target else [])
+                await channel.mark_read(outbound.to, [str(i) for i in ids])
                 result = None
             else:
                 result = await channel.send(outbound)

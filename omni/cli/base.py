@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -382,6 +382,32 @@ def confirm(s: Session, yes: bool, question: str) -> None:
         raise UsageProblem("not confirmed", hint="add --yes to skip the question")
 
 
+SPAN = re.compile(r"^(\d+)\s*(s|m|min|h|d|w|y)$")
+UNITS = {"s": "seconds", "m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def moment(value: str | None, flag: str, *, future: bool = False) -> str | None:
+    """A time flag: an ISO date or time (local time when it has no zone), `now`, or a span (30m, 2h, 7d, 1w, 1y)
+    ago — or from now with `future` (expiry flags). Returned as ISO 8601 with its zone."""
+    if value is None:
+        return None
+    text = value.strip()
+    span = SPAN.match(text.lower())
+    if span:
+        count, unit = int(span[1]), span[2]
+        delta = timedelta(days=365 * count) if unit == "y" else timedelta(**{UNITS[unit]: count})
+        return (datetime.now(UTC) + (delta if future else -delta)).isoformat()
+    if text.lower() == "now":
+        return datetime.now(UTC).isoformat()
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        example = "7d, 1y" if future else "30m, 2h, 7d"
+        raise UsageProblem(f"{flag}: not a time: {value!r}", hint=f"an ISO date or time (2026-12-31), or {example}",
+                           field=flag) from None  # fmt: skip
+    return (at if at.tzinfo else at.astimezone()).isoformat()
+
+
 def read_json(value: str, what: str = "value") -> Any:
     """A JSON argument given literally, as `@file`, or `-` for stdin."""
     try:
@@ -432,6 +458,25 @@ def _unwrap(annotation: Any) -> Any:
         if len(args) == 1:
             return _unwrap(args[0])
     return annotation
+
+
+class OrNull(click.ParamType):
+    """A flag's type that also takes `null` (which clears the field on update)."""
+
+    def __init__(self, inner: click.ParamType) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "null":
+            return value
+        return self.inner.convert(value, param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return self.inner.get_metavar(param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        return self.inner.shell_complete(ctx, param, incomplete)
 
 
 def _flag_kind(annotation: Any) -> tuple[str, Any]:
@@ -487,6 +532,8 @@ def model_options(model: type[BaseModel], *, skip: Iterable[str] = (), aliases: 
             if kind == "flag":
                 opt = click.option(f"{flag}/--no-{flag[2:]}", name, default=None, help=help_text or None)
             else:
+                if click_type is not None and click_type is not click.STRING and not info.is_required():
+                    click_type = OrNull(click_type)
                 opt = click.option(*names, name, type=click_type, multiple=kind == "list", help=help_text or None,
                                    required=name in required, metavar="JSON" if kind == "json" else None)  # fmt: skip
             fn = opt(fn)
@@ -505,6 +552,9 @@ def model_body(session: Session, model: type[BaseModel], values: dict[str, Any])
         if value is None or value == ():
             continue
         kind, _ = _flag_kind(info.annotation)
+        if kind != "json" and value in ("null", ("null",)):
+            body[name] = None  # `--agent-provider-id null`: clear it
+            continue
         if kind == "json":
             value = read_json(value, "--" + name.replace("_", "-"))
         elif kind == "list":

@@ -34,7 +34,7 @@ def instances() -> None:
 @click.option("--channel", help="Only this channel (whatsapp, discord, telegram, slack, …).")
 @click.option("--active/--inactive", "is_active", default=None, help="Only connected (or only not connected) ones.")
 @click.option("--search", help="Part of the name.")
-@click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
 @click.option("--cursor", help="The cursor a previous page printed.")
 def list_instances(s: Session, channel: str | None, is_active: bool | None, search: str | None, limit: int,
                    cursor: str | None) -> None:  # fmt: skip
@@ -76,7 +76,7 @@ def create_instance(s: Session, connect_now: bool, **values: Any) -> None:
 @click.argument("instance")
 @model_options(m.InstanceUpdate, aliases=ALIASES)
 def update_instance(s: Session, instance: str, **values: Any) -> None:
-    """Change an instance's settings (only the flags given change)."""
+    """Change an instance's settings (only the flags given change; `null` clears one, e.g. `--agent-provider null`)."""
     body = model_body(s, m.InstanceUpdate, pop_model_values(m.InstanceUpdate, values))
     if not body:
         raise UsageProblem("nothing to change", hint="give at least one flag; `--help` lists them")

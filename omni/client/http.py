@@ -40,6 +40,12 @@ def camel(values: dict[str, Any]) -> dict[str, Any]:
     return {to_camel(k) if "_" in k.strip("_") else k: v for k, v in values.items() if v is not None}
 
 
+def fields_body(values: dict[str, Any]) -> dict[str, Any]:
+    """A request body from the fields a caller passed: camelCase names, and an explicit `None` kept (JSON null:
+    `update(id, agent_provider_id=None)` unbinds the agent)."""
+    return {to_camel(k) if "_" in k.strip("_") else k: v for k, v in values.items()}
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -307,4 +313,4 @@ def upload(path: str | Path) -> tuple[str, bytes, str]:
     return file.name, file.read_bytes(), mimetypes.guess_type(file.name)[0] or "application/octet-stream"
 
 
-__all__ = ["AsyncClient", "Call", "Client", "Page", "camel", "parse", "upload"]
+__all__ = ["AsyncClient", "Call", "Client", "Page", "camel", "fields_body", "parse", "upload"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omni.client import models as m
-from omni.client.http import Call, Page, camel, upload
+from omni.client.http import Call, Page, camel, fields_body, upload
 
 if TYPE_CHECKING:
     from omni.client.http import AsyncClient, Client
@@ -62,10 +62,10 @@ class Crud(Resource):
         return self._run("GET", self._at(item_id))
 
     def create(self, **fields: Any) -> Any:
-        return self._run("POST", self.path, body=camel(fields))
+        return self._run("POST", self.path, body=fields_body(fields))
 
     def update(self, item_id: Id, **fields: Any) -> Any:
-        return self._run("PATCH", self._at(item_id), body=camel(fields))
+        return self._run("PATCH", self._at(item_id), body=fields_body(fields))
 
     def delete(self, item_id: Id, **params: Any) -> Any:
         return self._run("DELETE", self._at(item_id), params=camel(params) or None, model=None)
@@ -157,16 +157,20 @@ class Routes(Resource):
         return self._run("GET", f"{self._base(instance_id)}/{_id(route_id)}")
 
     def create(self, instance_id: Id, **fields: Any) -> m.RouteOut:
-        return self._run("POST", self._base(instance_id), body=camel(fields))
+        return self._run("POST", self._base(instance_id), body=fields_body(fields))
 
     def update(self, instance_id: Id, route_id: Id, **fields: Any) -> m.RouteOut:
-        return self._run("PATCH", f"{self._base(instance_id)}/{_id(route_id)}", body=camel(fields))
+        return self._run("PATCH", f"{self._base(instance_id)}/{_id(route_id)}", body=fields_body(fields))
 
     def delete(self, instance_id: Id, route_id: Id) -> Any:
         return self._run("DELETE", f"{self._base(instance_id)}/{_id(route_id)}", model=None)
 
-    def metrics(self) -> list[m.RouteMetrics]:
-        return self._run("GET", "/routes/metrics", model=m.RouteMetrics)
+    def iterate(self, instance_id: Id, **filters: Any) -> Any:
+        return self._iterate(self._base(instance_id), **filters)
+
+    def metrics(self, **filters: Any) -> list[m.RouteMetrics]:
+        """Per instance over the last `hours` (24 by default); `instance_id=` for one instance."""
+        return self._run("GET", "/routes/metrics", params=camel(filters) or None, model=m.RouteMetrics)
 
 
 class Chats(Crud):
@@ -201,7 +205,7 @@ class Chats(Crud):
         return self._action(chat_id, "unpin")
 
     def mute(self, chat_id: Id, **fields: Any) -> m.ChatOut:
-        """`until=` a time or `duration_hours=` (default 8 hours)."""
+        """`duration_ms=` how long (default 8 hours)."""
         return self._action(chat_id, "mute", **fields)
 
     def unmute(self, chat_id: Id) -> m.ChatOut:
@@ -220,15 +224,17 @@ class Chats(Crud):
 class Messages(Crud):
     path, model = "/messages", m.MessageOut
 
-    def by_external(self, instance_id: Id, external_id: str, **params: Any) -> m.MessageOut:
-        return self._run("GET", "/messages/by-external", params=camel({"instance_id": instance_id,
-                                                                       "external_id": external_id, **params}))  # fmt: skip
+    def by_external(self, chat_id: Id, external_id: str) -> m.MessageOut:
+        """The stored message with this platform id in a chat (the chat's UUID)."""
+        return self._run("GET", "/messages/by-external", params=camel({"chat_id": chat_id,
+                                                                       "external_id": external_id}))  # fmt: skip
 
     def add_reaction(self, message_id: Id, **fields: Any) -> Any:
         return self._run("POST", self._at(message_id, "reactions"), body=camel(fields), model=None)
 
-    def remove_reaction(self, message_id: Id, **params: Any) -> Any:
-        return self._run("DELETE", self._at(message_id, "reactions"), params=camel(params), model=None)
+    def remove_reaction(self, message_id: Id, **fields: Any) -> Any:
+        """`emoji=`, `platform_user_id=` (none: our own reaction); the API reads them from the body."""
+        return self._run("DELETE", self._at(message_id, "reactions"), body=camel(fields), model=None)
 
     # On the platform
     def mark_read(self, message_id: Id) -> Any:
@@ -290,10 +296,12 @@ class Messages(Crud):
         return self._kind("contact", instance_id=instance_id, to=to, **kw)
 
     def send_location(self, *, instance_id: Id, to: str, latitude: float, longitude: float, **kw: Any) -> m.SendOut:
-        return self._kind("location", instance_id=instance_id, to=to, latitude=latitude, longitude=longitude, **kw)
+        """`name=`, `address=` optional (the API's fields are `lat`/`lng`)."""
+        return self._kind("location", instance_id=instance_id, to=to, lat=latitude, lng=longitude, **kw)
 
     def send_poll(self, *, instance_id: Id, to: str, question: str, options: list[str], **kw: Any) -> m.SendOut:
-        return self._kind("poll", instance_id=instance_id, to=to, question=question, options=options, **kw)
+        """`options` are the answers (2 to 10); `multi_select=`, `duration_hours=` optional."""
+        return self._kind("poll", instance_id=instance_id, to=to, question=question, answers=options, **kw)
 
     def send_embed(self, *, instance_id: Id, to: str, **kw: Any) -> m.SendOut:
         return self._kind("embed", instance_id=instance_id, to=to, **kw)
@@ -320,7 +328,7 @@ class Persons(Crud):
         return self._run("GET", self._at(person_id), model=m.PersonDetailOut)
 
     def update(self, person_id: Id, **fields: Any) -> m.PersonDetailOut:
-        return self._run("PATCH", self._at(person_id), body=camel(fields), model=m.PersonDetailOut)
+        return self._run("PATCH", self._at(person_id), body=fields_body(fields), model=m.PersonDetailOut)
 
     def create(self, **fields: Any) -> Any:
         raise NotImplementedError("persons are created by the channels when someone writes; link or merge them")
@@ -355,7 +363,9 @@ class Keys(Crud):
         return self._run("POST", self._at(key_id, "revoke"), body=camel({"reason": reason}))
 
     def audit(self, key_id: Id, **filters: Any) -> Page[m.AuditOut]:
-        return self._list(self._at(key_id, "audit"), model=m.AuditOut, **filters)
+        """`since`, `until`, `path` (a path prefix), `status_code`; not through `_list`, whose own `path` would
+        take the filter's."""
+        return self._run("GET", self._at(key_id, "audit"), params=camel(filters), page=True, model=m.AuditOut)
 
 
 class Providers(Crud):

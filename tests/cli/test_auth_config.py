@@ -76,7 +76,7 @@ def test_help_is_grouped_and_completions_print(cli_run: Cli) -> None:
     top = cli_run("--help", ok=True).out
     assert top.index("Core:") < top.index("Management:") < top.index("System:")
     assert "omni setup agent" in top  # examples
-    for shell, marker in (("bash", "complete -o"), ("zsh", "compdef"), ("fish", "complete -c omni")):
+    for shell, marker in (("bash", "complete -o"), ("zsh", "compdef"), ("fish", "complete --no-files --command omni")):
         assert marker in cli_run("completions", shell, ok=True).out
     assert cli_run("completions", "powershell").code == 2
     unknown = cli_run(
@@ -86,4 +86,4 @@ def test_help_is_grouped_and_completions_print(cli_run: Cli) -> None:
         unknown.code == 2 and "No such option" in unknown.json["error"] and unknown.json["details"]["code"] == "USAGE"
     )
     typed = cli_run("instances", "list", "--colour", "x", human=True)
-    assert typed.code == 2 and "Try 'omni instances list -h' for help" in typed.err
+    assert typed.code == 2 and "Try 'omni instances list --help' for help" in typed.err

@@ -24,6 +24,10 @@ def test_create_list_get_update_delete_with_names_and_prefixes(cli_run: Cli) -> 
     assert cli_run.ok("instances", "get", name[-6:])["id"] == created["id"]
     updated = cli_run.ok("instances", "update", name, "--no-agent-stream-mode", "--access-mode", "allowlist")
     assert updated["agentStreamMode"] is False and updated["accessMode"] == "allowlist"
+    cleared = cli_run.ok(
+        "instances", "update", name, "--agent-reply-filter", "null", "--message-debounce-group-ms", "null"
+    )
+    assert cleared["agentReplyFilter"] is None and cleared["messageDebounceGroupMs"] is None
     listed = cli_run.ok("instances", "list", "--search", name)
     assert [row["id"] for row in listed] == [created["id"]]
     cli_run.ok("instances", "delete", name)
