@@ -13,7 +13,7 @@ from omni.cli.base import (
     UsageProblem,
     cols,
     command,
-    confirm,
+    delete_command,
     model_body,
     model_options,
     moment,
@@ -104,15 +104,7 @@ def update_rule(s: Session, rule: str, **values: Any) -> None:
     s.out.emit(s.client.access.update(rule_id, **body), message=f"rule {rule_id[:8]} updated")
 
 
-@command(access, "delete")
-@click.argument("rule")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
-def delete_rule(s: Session, rule: str, yes: bool) -> None:
-    """Delete a rule."""
-    rule_id = s.resolve("rule", rule)
-    confirm(s, yes, f"delete access rule {rule_id}?")
-    s.client.access.delete(rule_id)
-    s.out.emit({"id": rule_id, "deleted": True}, message=f"rule {rule_id[:8]} deleted")
+delete_command(access, "rule", "access rule", "access", "Delete a rule.")
 
 
 @command(access, "mode")

@@ -14,7 +14,7 @@ from omni.cli.base import (
     UsageProblem,
     cols,
     command,
-    confirm,
+    delete_command,
     model_body,
     model_options,
     pop_model_values,
@@ -240,15 +240,7 @@ def update_automation(s: Session, automation: str, **values: Any) -> None:
     s.out.emit(updated, message=f"automation {updated.name} updated")
 
 
-@command(automations, "delete")
-@click.argument("automation")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
-def delete_automation(s: Session, automation: str, yes: bool) -> None:
-    """Delete an automation (and its logs)."""
-    automation_id = s.resolve("automation", automation)
-    confirm(s, yes, f"delete automation {automation_id}?")
-    s.client.automations.delete(automation_id)
-    s.out.emit({"id": automation_id, "deleted": True}, message=f"automation {automation_id} deleted")
+delete_command(automations, "automation", "automation", "automations", "Delete an automation (and its logs).")
 
 
 def _switch(name: str, doc: str) -> None:
@@ -341,15 +333,7 @@ def update_source(s: Session, source: str, enabled: bool | None, **values: Any) 
     s.out.emit(updated, message=f"webhook source {updated.name} updated")
 
 
-@command(webhooks, "delete")
-@click.argument("source")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
-def delete_source(s: Session, source: str, yes: bool) -> None:
-    """Delete a webhook source."""
-    source_id = s.resolve("webhook", source)
-    confirm(s, yes, f"delete webhook source {source_id}?")
-    s.client.webhook_sources.delete(source_id)
-    s.out.emit({"id": source_id, "deleted": True}, message=f"webhook source {source_id} deleted")
+delete_command(webhooks, "webhook", "webhook source", "webhook_sources", "Delete a webhook source.")
 
 
 @command(webhooks, "trigger")

@@ -374,6 +374,22 @@ def resolve(client: Any, kind: str, value: str, **scope: Any) -> str:
 # ---- small helpers for commands ------------------------------------------------------------------------------------
 
 
+def delete_command(group: click.Group, kind: str, label: str, resource: str, doc: str) -> None:
+    """`<group> delete ID [--yes]`: resolve the `kind` object, ask on a terminal, delete it through
+    `client.<resource>.delete`."""
+
+    @command(group, "delete")
+    @click.argument(kind.replace("-", "_"), metavar=kind.upper())
+    @click.option("--yes", "-y", is_flag=True, help="Do not ask.")
+    def delete(s: Session, yes: bool, **target: str) -> None:
+        item_id = s.resolve(kind, next(iter(target.values())))
+        confirm(s, yes, f"delete {label} {item_id}?")
+        getattr(s.client, resource).delete(item_id)
+        s.out.emit({"id": item_id, "deleted": True}, message=f"{label} {item_id} deleted")
+
+    delete.help = doc
+
+
 def confirm(s: Session, yes: bool, question: str) -> None:
     """Ask on a terminal (unless --yes); scripts and pipes are never asked."""
     if yes or s.out.json or not sys.stdin.isatty():

@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from omni.cli.base import Session, UsageProblem, cols, command, confirm, model_body, model_options, pop_model_values
+from omni.cli.base import (
+    Session,
+    UsageProblem,
+    cols,
+    command,
+    delete_command,
+    model_body,
+    model_options,
+    pop_model_values,
+)
 from omni.client import models as m
 
 COLUMNS = cols("id:short=ID", "name=Name", "channel=Channel", "isActive=Active", "agentProviderId:short=Agent",
@@ -84,15 +93,13 @@ def update_instance(s: Session, instance: str, **values: Any) -> None:
     s.out.emit(updated, message=f"instance {updated.name} updated")
 
 
-@command(instances, "delete")
-@click.argument("instance")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
-def delete_instance(s: Session, instance: str, yes: bool) -> None:
-    """Delete an instance (disconnects it; its chats and messages stay until purged)."""
-    instance_id = s.resolve("instance", instance)
-    confirm(s, yes, f"delete instance {instance_id}?")
-    s.client.instances.delete(instance_id)
-    s.out.emit({"id": instance_id, "deleted": True}, message=f"instance {instance_id} deleted")
+delete_command(
+    instances,
+    "instance",
+    "instance",
+    "instances",
+    "Delete an instance (disconnects it; its chats and messages stay until purged).",
+)
 
 
 @command(instances, "channels")

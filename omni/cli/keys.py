@@ -13,6 +13,7 @@ from omni.cli.base import (
     cols,
     command,
     confirm,
+    delete_command,
     model_body,
     model_options,
     moment,
@@ -113,15 +114,7 @@ def revoke_key(s: Session, key: str, reason: str | None, yes: bool) -> None:
     s.out.emit(revoked, message=f"key {revoked.name} revoked")
 
 
-@command(keys, "delete")
-@click.argument("key")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
-def delete_key(s: Session, key: str, yes: bool) -> None:
-    """Delete a key (refused from now on, and gone from the list)."""
-    key_id = s.resolve("key", key)
-    confirm(s, yes, f"delete key {key_id}?")
-    s.client.keys.delete(key_id)
-    s.out.emit({"id": key_id, "deleted": True}, message=f"key {key_id} deleted")
+delete_command(keys, "key", "key", "keys", "Delete a key (refused from now on, and gone from the list).")
 
 
 @command(keys, "audit")
