@@ -6,7 +6,8 @@ Demos, tests, benchmarks, plugin authors and `omni.testing.LoopbackDriver` use i
 Config (`instances.config`): `connectError` ("not_ready" | "auth" | "crash") makes `connect` fail that way;
 `sendError` ("retryable" | "permanent") makes every send fail that way; `sendDelayMs` slows sends down;
 `pairAfterMs` makes `connect` pair like a phone channel: it shows a QR code (a new one every `qrRotateMs`) and is
-paired after that many milliseconds (`omni instances qr --watch` demos, tests).
+paired after that many milliseconds (`omni instances qr --watch` demos, tests); `contacts` and `groups` (lists of
+`{id, name, parentId …}`) are what `GET /instances/:id/contacts|groups` answer.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class LoopbackConfig(BaseModel):
     send_delay_ms: int = Field(0, ge=0, le=60_000)
     pair_after_ms: int | None = Field(None, ge=0, le=600_000)
     qr_rotate_ms: int = Field(20_000, ge=100, le=600_000)
+    contacts: list[dict[str, Any]] = Field(default_factory=list, max_length=10_000)
+    groups: list[dict[str, Any]] = Field(default_factory=list, max_length=10_000)
 
 
 class Loopback(Channel):
@@ -109,6 +112,16 @@ class Loopback(Channel):
 
     async def disconnect(self) -> None:
         return None
+
+    async def fetch_contacts(self, *, parent: str | None = None) -> list[dict[str, Any]]:
+        return self._directory(self.ctx.config.contacts, parent)  # type: ignore[attr-defined]
+
+    async def fetch_groups(self, *, parent: str | None = None) -> list[dict[str, Any]]:
+        return self._directory(self.ctx.config.groups, parent)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _directory(entries: list[dict[str, Any]], parent: str | None) -> list[dict[str, Any]]:
+        return [e for e in entries if parent is None or parent in (e.get("parentId"), e.get("id"))]
 
     async def logout(self) -> None:
         """Forgets the "session": records when, so you can see a logout reached the plugin while connected."""

@@ -179,10 +179,15 @@ class Channel(ABC):
     async def mark_read(self, chat_id: str, external_ids: list[str]) -> None:
         raise SendFailed("read receipts are not supported", code="CAPABILITY_NOT_SUPPORTED")
 
-    async def fetch_contacts(self) -> list[dict[str, Any]]:
+    async def fetch_contacts(self, *, parent: str | None = None) -> list[dict[str, Any]]:
+        """The people the account can reach (`GET /instances/:id/contacts`): dicts with `id`, `name` and any of
+        `phone`, `avatarUrl`, `isBot`, `parentId`. `parent` limits them to one guild / workspace / community."""
         return []
 
-    async def fetch_groups(self) -> list[dict[str, Any]]:
+    async def fetch_groups(self, *, parent: str | None = None) -> list[dict[str, Any]]:
+        """The groups the account is in (`GET /instances/:id/groups`): dicts with `id`, `name`, `type` (group, guild,
+        channel, thread, forum …) and any of `parentId`, `memberCount`, `topic`. `parent` limits them to one guild /
+        workspace / community and what is inside it."""
         return []
 
     async def fetch_history(self, chat_id: str, *, before: str | None = None, limit: int = 100) -> list[Inbound]:

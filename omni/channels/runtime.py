@@ -423,8 +423,8 @@ class Runtime:
             await lease.release()
 
     async def control(self, instance_id: str, action: str, args: dict[str, Any]) -> dict[str, Any] | None:
-        """connect / restart / disconnect / logout / pair on this node, when it owns the instance; None otherwise
-        (the owner answers)."""
+        """connect / restart / disconnect / logout / pair / contacts / groups on this node, when it owns the
+        instance; None otherwise (the owner answers)."""
         runner = self.runners.get(instance_id)
         if runner is None:
             return None
@@ -440,6 +440,12 @@ class Runtime:
             if runner.channel is None:
                 return {"ok": False, "error": "the instance is not started"}
             return {"ok": True, "result": await runner.channel.pair(args.get("phone"))}
+        elif action in ("contacts", "groups"):
+            if runner.channel is None:
+                return {"ok": False, "error": "the instance is not connected"}
+            channel = runner.channel
+            fetch = channel.fetch_contacts if action == "contacts" else channel.fetch_groups
+            return {"ok": True, "result": {"items": await fetch(parent=args.get("parent"))}}
         else:
             return {"ok": False, "error": f"unknown action {action!r}"}
         return {"ok": True, "node": self.node}

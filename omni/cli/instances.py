@@ -198,7 +198,7 @@ def simulate(s: Session, instance: str, sender: str, text: str, chat: str | None
         while time.monotonic() < deadline:
             replies = _replies(s, instance_id, chat)
             if replies:
-                s.out.emit(replies, cols("senderName=From", "textContent=Reply"), message="replied")
+                s.out.emit(replies, cols("textContent=Reply"), message="replied")
                 return
             time.sleep(0.3)
     raise UsageProblem(f"no reply within {wait} s",
@@ -220,6 +220,26 @@ def _replies(s: Session, instance_id: str, chat: str) -> list[Any]:
             break
         out.append(item)
     return list(reversed(out))
+
+
+def _directory(name: str, doc: str, columns: list[Any], empty: str) -> None:
+    @command(instances, name)
+    @click.argument("instance", required=False)
+    @click.option("--guild", "--parent", "parent", help="Only this guild / workspace / community (its id).")
+    @click.option("--search", help="Part of the name or id.")
+    @click.option("--limit", type=click.IntRange(1, 5000), default=1000, show_default=True)
+    def listing(s: Session, instance: str | None, parent: str | None, search: str | None, limit: int) -> None:
+        instance_id = s.instance(instance)
+        page = getattr(s.client.instances, name)(instance_id, parent=parent, search=search, limit=limit)
+        s.out.emit(page, columns, empty=empty)
+
+    listing.help = doc
+
+
+_directory("contacts", "The people the account can reach, asked of the platform now (Discord: guild members).",
+           cols("id=ID", "name=Name", "phone=Phone", "parentId=Guild", "isBot=Bot"), "no contacts")  # fmt: skip
+_directory("groups", "The groups the account is in, asked of the platform now (Discord: guilds and channels).",
+           cols("id=ID", "name=Name", "type=Type", "parentId=Parent", "memberCount=Members"), "no groups")  # fmt: skip
 
 
 # ---- QR ------------------------------------------------------------------------------------------------------------

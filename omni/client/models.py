@@ -2258,6 +2258,34 @@ class DataStatusOut(BaseModel):
     data: StatusOut
 
 
+class DirectoryEntry(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    name: Annotated[str | None, Field(title="Name")] = None
+    type: Annotated[str | None, Field(title="Type")] = None
+    parent_id: Annotated[str | None, Field(alias="parentId", title="Parentid")] = None
+    phone: Annotated[str | None, Field(title="Phone")] = None
+    avatar_url: Annotated[str | None, Field(alias="avatarUrl", title="Avatarurl")] = (
+        None
+    )
+    is_bot: Annotated[bool | None, Field(alias="isBot", title="Isbot")] = None
+    member_count: Annotated[
+        int | None, Field(alias="memberCount", title="Membercount")
+    ] = None
+
+
+class DirectoryPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[list[DirectoryEntry], Field(title="Items")]
+    meta: Annotated[dict[str, Any], Field(title="Meta")]
+
+
 class PairBody(BaseModel):
     model_config = ConfigDict(
         extra="allow",

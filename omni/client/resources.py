@@ -121,6 +121,14 @@ class Instances(Crud):
     def logout(self, instance_id: Id) -> m.StatusOut:
         return self._run("POST", self._at(instance_id, "logout"), model=m.StatusOut)
 
+    def contacts(self, instance_id: Id, **filters: Any) -> Page[m.DirectoryEntry]:
+        """The people the account can reach, asked of the platform now (`parent=` a guild / workspace, `search=`)."""
+        return self._list(self._at(instance_id, "contacts"), model=m.DirectoryEntry, **filters)
+
+    def groups(self, instance_id: Id, **filters: Any) -> Page[m.DirectoryEntry]:
+        """The groups (guilds, channels, threads …) the account is in, asked of the platform now."""
+        return self._list(self._at(instance_id, "groups"), model=m.DirectoryEntry, **filters)
+
     def access_requests(self, instance_id: Id, **filters: Any) -> Page[m.AccessRequestOut]:
         return self._list(self._at(instance_id, "access", "requests"), model=m.AccessRequestOut, **filters)
 

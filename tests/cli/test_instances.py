@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import segno
 
 from omni.cli.instances import decode_rendered, render_qr
@@ -77,3 +80,31 @@ def test_rendered_qr_is_the_payloads_matrix() -> None:
     text = render_qr(payload)
     expected = [[bool(v) for v in row] for row in segno.make(payload, error="l", boost_error=False).matrix]
     assert decode_rendered(text) == expected
+
+
+def test_contacts_and_groups_come_from_the_connected_channel(cli_run: Cli) -> None:
+    name = unique("dir")
+    config = {"contacts": [{"id": "u1", "name": "Ana", "parentId": "g1"}, {"id": "u2", "name": "Bo", "parentId": "g2"},
+                           {"id": "u3", "name": "Cy", "parentId": "g1", "isBot": True}],
+              "groups": [{"id": "g1", "name": "Guild One", "type": "guild", "memberCount": 2},
+                         {"id": "c1", "name": "general", "type": "channel", "parentId": "g1"}]}  # fmt: skip
+    cli_run.ok("instances", "create", "--name", name, "--channel", "loopback", "--config", json.dumps(config))
+    wait_connected(cli_run, name)
+    everyone = cli_run.ok("instances", "contacts", name)
+    assert [c["name"] for c in everyone] == ["Ana", "Bo", "Cy"]
+    assert [c["id"] for c in cli_run.ok("instances", "contacts", name, "--guild", "g1")] == ["u1", "u3"]
+    assert [c["id"] for c in cli_run.ok("instances", "contacts", name, "--search", "bo")] == ["u2"]
+    groups = cli_run.ok("instances", "groups", name, "--guild", "g1")
+    assert {g["name"]: g["type"] for g in groups} == {"Guild One": "guild", "general": "channel"}
+    table = cli_run("instances", "groups", name, human=True, ok=True).out
+    assert "Guild One" in table and "Members" in table
+    cli_run.ok("instances", "disconnect", name)
+    offline = cli_run("instances", "contacts", name, ok=False)
+    assert offline.json["details"]["code"] == "NOT_CONNECTED"
+
+
+def wait_connected(cli_run: Cli, name: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while cli_run.ok("instances", "status", name)["state"] != "connected":
+        assert time.monotonic() < deadline, "not connected"
+        time.sleep(0.1)

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sanic import Blueprint, Request
 from tortoise import Tortoise
 
@@ -37,6 +37,32 @@ class StatusOut(BaseModel):
 class QrOut(BaseModel):
     qr_code: str = Field(alias="qrCode")
     expires_at: float | None = Field(None, alias="expiresAt")
+
+
+class DirectoryQuery(ApiModel):
+    parent: str | None = Field(None, max_length=255, description="only this guild / workspace / community")
+    search: str | None = Field(None, max_length=255, description="part of the name or id (any case)")
+    limit: int = Field(1000, ge=1, le=5000)
+
+
+class DirectoryEntry(BaseModel):
+    """A contact or a group as the channel describes it (channels add fields of their own)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    name: str | None = None
+    type: str | None = None
+    parent_id: str | None = Field(None, alias="parentId")
+    phone: str | None = None
+    avatar_url: str | None = Field(None, alias="avatarUrl")
+    is_bot: bool | None = Field(None, alias="isBot")
+    member_count: int | None = Field(None, alias="memberCount")
+
+
+class DirectoryPage(BaseModel):
+    items: list[DirectoryEntry]
+    meta: dict[str, Any]
 
 
 class PairBody(ApiModel):
@@ -168,3 +194,45 @@ async def pair(request: Request, instance_id: uuid.UUID, body: PairBody) -> dict
     if not answer.get("ok"):
         raise ApiError(409, "PAIRING_FAILED", str(answer.get("error")))
     return {"data": {"result": answer.get("result") or {}}}
+
+
+async def _directory(request: Request, instance_id: uuid.UUID, action: str, query: DirectoryQuery) -> dict[str, Any]:
+    row = await _row(request, instance_id)
+    state = (await _status(request, row))["data"]["state"]
+    if state != "connected":  # answered now: nobody would answer the request below
+        raise ApiError(409, "NOT_CONNECTED", f"the instance is {state}: connect it first", {"state": state})
+    try:
+        reply = await request.app.ctx.nats.request(
+            subjects.instance_control(instance_id),
+            orjson.dumps({"instanceId": str(instance_id), "action": action, "args": {"parent": query.parent}}),
+            timeout=30)  # fmt: skip
+    except Exception:
+        raise ApiError(409, "NOT_CONNECTED", "the instance is not running on any node: connect it first") from None
+    answer = orjson.loads(reply.data)
+    if not answer.get("ok"):
+        raise ApiError(409, "NOT_CONNECTED" if "not connected" in str(answer.get("error")) else "CHANNEL_ERROR",
+                       str(answer.get("error")))  # fmt: skip
+    items = [i for i in (answer.get("result") or {}).get("items") or [] if isinstance(i, dict) and i.get("id")]
+    if query.search:
+        needle = query.search.lower()
+        items = [i for i in items if needle in str(i.get("name") or "").lower() or needle in str(i["id"]).lower()]
+    items.sort(key=lambda i: (str(i.get("name") or "").lower(), str(i["id"])))
+    return {"items": [{**i, "id": str(i["id"])} for i in items[: query.limit]],
+            "meta": {"total": len(items), "hasMore": len(items) > query.limit, "cursor": None}}  # fmt: skip
+
+
+@endpoint(bp, "GET", "/<instance_id:uuid>/contacts", scope="instances:read",
+          summary="The people the account can reach (from the platform, live)", query=DirectoryQuery,
+          response=DirectoryPage)  # fmt: skip
+async def contacts(request: Request, instance_id: uuid.UUID, query: DirectoryQuery) -> dict[str, Any]:
+    """Asked of the platform now (not the stored persons): Discord guild members, WhatsApp contacts …; `parent`
+    limits them to one guild / workspace / community."""
+    return await _directory(request, instance_id, "contacts", query)
+
+
+@endpoint(bp, "GET", "/<instance_id:uuid>/groups", scope="instances:read",
+          summary="The groups the account is in (from the platform, live)", query=DirectoryQuery,
+          response=DirectoryPage)  # fmt: skip
+async def groups(request: Request, instance_id: uuid.UUID, query: DirectoryQuery) -> dict[str, Any]:
+    """Discord guilds and their channels and threads, WhatsApp groups …; `parent` limits them to one guild."""
+    return await _directory(request, instance_id, "groups", query)
