@@ -179,6 +179,13 @@ class Channel(ABC):
     async def mark_read(self, chat_id: str, external_ids: list[str]) -> None:
         raise SendFailed("read receipts are not supported", code="CAPABILITY_NOT_SUPPORTED")
 
+    @classmethod
+    async def check_credentials(cls, secrets: dict[str, str], config: BaseModel) -> dict[str, Any]:
+        """Log in with these credentials (a bot token: `secrets["token"]`) and out again, before omni saves them:
+        raise `ChannelAuthFailed` when the platform refuses them, `ChannelNotReady` when it cannot be reached; return
+        what it said about the account (`{"id", "name"}`). Default: nothing to check."""
+        return {}
+
     async def fetch_contacts(self, *, parent: str | None = None) -> list[dict[str, Any]]:
         """The people the account can reach (`GET /instances/:id/contacts`): dicts with `id`, `name` and any of
         `phone`, `avatarUrl`, `isBot`, `parentId`. `parent` limits them to one guild / workspace / community."""

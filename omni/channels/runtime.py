@@ -433,6 +433,9 @@ class Runtime:
                 runner.start()
         elif action == "restart":
             await runner.stop()
+            row = await _one("select * from instances where id = $1", instance_id)
+            if row is not None:
+                runner.row = row  # a new token or config applies now
             runner.start()
         elif action in ("disconnect", "logout"):
             await self._release(instance_id, logout=action == "logout")

@@ -2234,6 +2234,30 @@ class DataAccessRequestOut(BaseModel):
     data: AccessRequestOut
 
 
+class ConnectBody(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    token: Annotated[
+        str | None,
+        Field(
+            description="a bot token (Discord, Telegram, Slack): tried on the platform, then saved",
+            max_length=4096,
+            min_length=1,
+            title="Token",
+        ),
+    ] = None
+    force_new_qr: Annotated[
+        bool,
+        Field(
+            alias="forceNewQr",
+            description="forget the pairing first (a new QR code)",
+            title="Forcenewqr",
+        ),
+    ] = False
+
+
 class StatusOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",

@@ -116,13 +116,42 @@ async def status(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
     return await _status(request, await _row(request, instance_id))
 
 
+class ConnectBody(ApiModel):
+    token: str | None = Field(None, min_length=1, max_length=4096,
+                              description="a bot token (Discord, Telegram, Slack): tried on the platform, then saved")  # fmt: skip
+    force_new_qr: bool = Field(False, description="forget the pairing first (a new QR code)")
+
+
 @endpoint(bp, "POST", "/<instance_id:uuid>/connect", scope="instances:write", summary="Connect (and keep connected)",
-          response=Data[StatusOut])  # fmt: skip
-async def connect(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
-    """Marks the instance active: a node takes it and connects now, and at every boot after."""
+          body=ConnectBody, response=Data[StatusOut])  # fmt: skip
+async def connect(request: Request, instance_id: uuid.UUID, body: ConnectBody) -> dict[str, Any]:
+    """Marks the instance active: a node takes it and connects now, and at every boot after. With `token`, the token
+    is checked on the platform (400 `AUTH_FAILED` when refused) and saved encrypted first; `forceNewQr` logs the
+    session out first, so pairing starts over."""
+    from omni.api.routes.instances import TOKEN_COLUMN, check_token
+    from omni.db import crypto
+
     row = await _row(request, instance_id)
+    if body.token:
+        column = TOKEN_COLUMN.get(row["channel"])
+        if column is None:
+            raise ApiError(400, "VALIDATION_ERROR", f"a {row['channel']} instance takes no token",
+                           {"fields": {"token": ["this channel takes no token"]}})  # fmt: skip
+        config = (await Tortoise.get_connection("default").execute_query_dict(
+            "select config from instances where id = $1", [instance_id]))[0]["config"]  # fmt: skip
+        await check_token(
+            request, row["channel"], body.token, orjson.loads(config) if isinstance(config, str) else config
+        )
+        await Tortoise.get_connection("default").execute_query(
+            f"update instances set {column} = $2, updated_at = now() where id = $1",  # noqa: S608 (a fixed column name)
+            [instance_id, crypto.encrypt(body.token)])  # fmt: skip
+    if body.force_new_qr:
+        with contextlib.suppress(Exception):  # no answer: it runs nowhere, and the session is forgotten below
+            await request.app.ctx.nats.request(subjects.instance_control(instance_id),
+                                               orjson.dumps({"instanceId": str(instance_id), "action": "logout"}),
+                                               timeout=15)  # fmt: skip
     await _set_active(instance_id, True)
-    await _broadcast(request, instance_id, "connect")
+    await _broadcast(request, instance_id, "restart" if body.token else "connect")
     return await _status(request, {**row, "is_active": True})
 
 

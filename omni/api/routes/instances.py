@@ -6,6 +6,7 @@ masked. Instance-restricted keys see and change only their instances, and cannot
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import uuid
@@ -408,6 +409,24 @@ def check_channel_config(request: Request, channel: str, config: dict[str, Any] 
                        {"fields": {f"config.{k}": v for k, v in fields_of(exc).items()}}) from None  # fmt: skip
 
 
+async def check_token(request: Request, channel: str, token: str, config: dict[str, Any] | None) -> None:
+    """A bot token is tried on the platform before it is saved (the channel's `check_credentials`): refused → 400
+    `AUTH_FAILED` on `token`; the platform unreachable → 502 `CHANNEL_UNREACHABLE` (nothing saved either way)."""
+    from omni.channels.base import ChannelAuthFailed, ChannelNotReady
+
+    cls = request.app.ctx.plugins.channels.get(channel)
+    if cls is None:
+        return
+    try:
+        await asyncio.wait_for(cls.check_credentials({"token": token}, cls.config_model.model_validate(config or {})),
+                               timeout=30)  # fmt: skip
+    except ChannelAuthFailed as exc:
+        raise ApiError(400, "AUTH_FAILED", f"{channel} refused the token: {exc}",
+                       {"fields": {"token": [str(exc) or "refused"]}}) from None  # fmt: skip
+    except (ChannelNotReady, TimeoutError, OSError) as exc:
+        raise ApiError(502, "CHANNEL_UNREACHABLE", f"could not reach {channel} to check the token: {exc}") from None
+
+
 def columns(body: InstanceSettings, channel: str) -> dict[str, Any]:
     """The sent fields as column values."""
     changes = body.model_dump(exclude_unset=True, exclude={"token", "agent_reply_filter", "secrets"})
@@ -474,6 +493,8 @@ async def create_instance(request: Request, body: InstanceCreate) -> dict[str, A
     require_unrestricted(request, "instances")
     check_channel_config(request, body.channel, body.config if "config" in body.model_fields_set else {})
     values = columns(body, body.channel)
+    if body.token:
+        await check_token(request, body.channel, body.token, body.config)
     check_timing({**_defaults(), **values})
     await check_provider(values.get("agent_provider_id"))
     _bind_default_filter(values, None)
@@ -513,6 +534,8 @@ async def update_instance(request: Request, instance_id: uuid.UUID, body: Instan
     changes = columns(body, row.channel)
     if not changes:
         return {"data": render(row)}
+    if body.token:
+        await check_token(request, row.channel, body.token, body.config if body.config is not None else row.config)
     check_timing({**row.__dict__, **changes})
     if "agent_provider_id" in changes:
         await check_provider(changes["agent_provider_id"])
