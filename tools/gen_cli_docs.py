@@ -51,8 +51,10 @@ def render() -> str:
         level = min(len(path) + 1, 4)
         parts.append(f"{'#' * level} `{' '.join(path)}`\n\n```text\n{command.get_help(ctx).rstrip()}\n```\n")
         if isinstance(command, click.Group):
-            for name in sorted(command.commands):
-                walk(command.commands[name], [*path, name], ctx)
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub, [*path, name], ctx)
 
     walk(cli, ["omni"], None)
     return "\n".join(parts)

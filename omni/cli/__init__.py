@@ -20,6 +20,14 @@ class OmniGroup(click.Group):
     """`omni --help` in sections (Core / Management / System), then what plugins add; a mistake in the command line
     (unknown command or flag, missing argument) is the JSON error envelope too when the output is JSON."""
 
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in MODULE_OF:
+            _load(self, MODULE_OF[name])
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(MODULE_OF))
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["omni.argv"] = list(args)
         return super().parse_args(ctx, args)
@@ -75,18 +83,27 @@ def cli() -> None:
     """
 
 
-# One module per resource, each with `register(cli)`.
-MODULES = ("host", "auth", "instances", "send", "chats", "messages", "persons", "providers", "setup", "access",
-           "automations", "keys", "settings", "events", "completions")  # fmt: skip
+# The client commands live one module per resource, each with `register(cli)`; a module is imported only when one
+# of its commands is used (or `omni --help` lists them), so `omni --version` and the host commands stay quick.
+CLIENT_MODULES: dict[str, tuple[str, ...]] = {
+    "auth": ("auth", "config"), "instances": ("instances",), "send": ("send",), "chats": ("chats",),
+    "messages": ("messages",), "persons": ("persons",), "providers": ("providers", "routes", "follow-up", "trigger-logs"),
+    "setup": ("setup",), "access": ("access",), "automations": ("automations", "webhooks"), "keys": ("keys",),
+    "settings": ("settings",), "events": ("events", "dead-letters"), "completions": ("completions",),
+}  # fmt: skip
+MODULE_OF = {command: module for module, commands in CLIENT_MODULES.items() for command in commands}
+
+
+def _load(group: click.Group, module: str) -> None:
+    import importlib
+
+    importlib.import_module(f"omni.cli.{module}").register(group)
 
 
 def _register() -> None:
-    import importlib
+    from omni.cli import host, plugins
 
-    for name in MODULES:
-        importlib.import_module(f"omni.cli.{name}").register(cli)
-    from omni.cli import plugins
-
+    host.register(cli)
     plugins.register(cli)
 
 

@@ -21,6 +21,7 @@ from typing_extensions import TypeAliasType
 
 class ErrorBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -31,6 +32,7 @@ class ErrorBody(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -48,6 +50,7 @@ class Channel(StrEnum):
 
 class CheckBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -65,6 +68,7 @@ class CheckBody(BaseModel):
 
 class RuleOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -94,6 +98,7 @@ class RuleOut(BaseModel):
 
 class PageMeta(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -104,6 +109,7 @@ class PageMeta(BaseModel):
 
 class PageRuleOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -124,6 +130,7 @@ class Action(StrEnum):
 
 class RuleCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -167,6 +174,7 @@ class RuleCreate(BaseModel):
 
 class DataRuleOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -175,6 +183,7 @@ class DataRuleOut(BaseModel):
 
 class Success(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -183,6 +192,7 @@ class Success(BaseModel):
 
 class RuleUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -228,6 +238,7 @@ class RuleUpdate(BaseModel):
 
 class Validation(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -239,6 +250,7 @@ class Validation(BaseModel):
 
 class DataValidation(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -247,6 +259,7 @@ class DataValidation(BaseModel):
 
 class AutomationOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -273,6 +286,7 @@ class AutomationOut(BaseModel):
 
 class PageAutomationOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -298,6 +312,7 @@ class SessionStrategy(StrEnum):
 
 class CallAgentConfig(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -344,6 +359,7 @@ class Operator(StrEnum):
 
 class Condition(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -374,6 +390,7 @@ class ExtendOnEvent(RootModel[str]):
 
 class Debounce(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -409,6 +426,7 @@ class PayloadTemplate(RootModel[str | None]):
 
 class EmitEventConfig(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -436,6 +454,7 @@ class Level(StrEnum):
 
 class LogConfig(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -449,6 +468,7 @@ class Type3(StrEnum):
 
 class SendMessageConfig(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -493,6 +513,7 @@ HeadersAdditionalProperty = TypeAliasType(
 
 class WebhookConfig(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -533,6 +554,7 @@ class ConditionLogic(StrEnum):
 
 class DataAutomationOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -541,6 +563,7 @@ class DataAutomationOut(BaseModel):
 
 class LogOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -565,6 +588,7 @@ class LogOut(BaseModel):
 
 class PageLogOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -574,6 +598,7 @@ class PageLogOut(BaseModel):
 
 class ChatOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -619,6 +644,7 @@ class ChatOut(BaseModel):
 
 class PageChatOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -628,6 +654,7 @@ class PageChatOut(BaseModel):
 
 class ChatSettings(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -658,6 +685,7 @@ class ChatType(StrEnum):
 
 class ChatCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -705,6 +733,7 @@ class ChatCreate(BaseModel):
 
 class DataChatOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -713,6 +742,7 @@ class DataChatOut(BaseModel):
 
 class ChatUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -751,6 +781,7 @@ class ChatUpdate(BaseModel):
 
 class MessageOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -855,6 +886,7 @@ class MessageOut(BaseModel):
 
 class PageMessageOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -864,6 +896,7 @@ class PageMessageOut(BaseModel):
 
 class MuteBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -874,6 +907,7 @@ class MuteBody(BaseModel):
 
 class ParticipantOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -902,6 +936,7 @@ class ParticipantOut(BaseModel):
 
 class PageParticipantOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -911,6 +946,7 @@ class PageParticipantOut(BaseModel):
 
 class DeadLetterOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -963,6 +999,7 @@ class DeadLetterOut(BaseModel):
 
 class PageDeadLetterOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -972,6 +1009,7 @@ class PageDeadLetterOut(BaseModel):
 
 class DeadLetterDetail(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1032,6 +1070,7 @@ class DeadLetterDetail(BaseModel):
 
 class DataDeadLetterDetail(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1040,6 +1079,7 @@ class DataDeadLetterDetail(BaseModel):
 
 class NoteBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1048,6 +1088,7 @@ class NoteBody(BaseModel):
 
 class DeadLetterStats(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1073,6 +1114,7 @@ class DeadLetterStats(BaseModel):
 
 class DataDeadLetterStats(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1081,6 +1123,7 @@ class DataDeadLetterStats(BaseModel):
 
 class EventOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1166,6 +1209,7 @@ class EventOut(BaseModel):
 
 class PageEventOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1175,6 +1219,7 @@ class PageEventOut(BaseModel):
 
 class DataEventOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1183,6 +1228,7 @@ class DataEventOut(BaseModel):
 
 class Bucket(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1201,6 +1247,7 @@ class Direction(StrEnum):
 
 class EventFilters(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1234,6 +1281,7 @@ class Format(StrEnum):
 
 class SearchBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1251,6 +1299,7 @@ class SearchBody(BaseModel):
 
 class SearchItem(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1260,6 +1309,7 @@ class SearchItem(BaseModel):
 
 class PageSearchItem(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1269,6 +1319,7 @@ class PageSearchItem(BaseModel):
 
 class TriggerBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1289,6 +1340,7 @@ class TriggerBody(BaseModel):
 
 class FollowUpOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1311,6 +1363,7 @@ class FollowUpOut(BaseModel):
 
 class DataFollowUpOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1324,6 +1377,7 @@ class Kind(StrEnum):
 
 class Schedule(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1349,6 +1403,7 @@ class Schedule(BaseModel):
 
 class FollowUpSettings(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1377,6 +1432,7 @@ class FollowUpSettings(BaseModel):
 
 class Check(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1388,6 +1444,7 @@ class Check(BaseModel):
 
 class Health(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1401,6 +1458,7 @@ class Health(BaseModel):
 
 class Info(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1414,6 +1472,7 @@ class Info(BaseModel):
 
 class ReplyFilterOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1427,6 +1486,7 @@ class NamePattern(RootModel[str]):
 
 class ReplyConditions(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1449,6 +1509,7 @@ class Mode1(StrEnum):
 
 class ReplyFilter(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1508,6 +1569,7 @@ class AccessMode(StrEnum):
 
 class InstanceCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -1849,6 +1911,7 @@ class InstanceCreate(BaseModel):
 
 class InstanceUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2189,6 +2252,7 @@ class InstanceUpdate(BaseModel):
 
 class AccessRequestOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2211,6 +2275,7 @@ class AccessRequestOut(BaseModel):
 
 class PageAccessRequestOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2220,6 +2285,7 @@ class PageAccessRequestOut(BaseModel):
 
 class DecideBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2228,6 +2294,7 @@ class DecideBody(BaseModel):
 
 class DataAccessRequestOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2236,6 +2303,7 @@ class DataAccessRequestOut(BaseModel):
 
 class ConnectBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2260,6 +2328,7 @@ class ConnectBody(BaseModel):
 
 class StatusOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2276,6 +2345,7 @@ class StatusOut(BaseModel):
 
 class DataStatusOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2284,6 +2354,7 @@ class DataStatusOut(BaseModel):
 
 class DirectoryEntry(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2303,6 +2374,7 @@ class DirectoryEntry(BaseModel):
 
 class DirectoryPage(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2312,6 +2384,7 @@ class DirectoryPage(BaseModel):
 
 class PairBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2322,6 +2395,7 @@ class PairBody(BaseModel):
 
 class PairOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2330,6 +2404,7 @@ class PairOut(BaseModel):
 
 class DataPairOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2338,6 +2413,7 @@ class DataPairOut(BaseModel):
 
 class QrOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2349,6 +2425,7 @@ class QrOut(BaseModel):
 
 class DataQrOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2357,6 +2434,7 @@ class DataQrOut(BaseModel):
 
 class RouteOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2447,6 +2525,7 @@ class RouteOut(BaseModel):
 
 class PageRouteOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2461,6 +2540,7 @@ class Scope(StrEnum):
 
 class RouteCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2587,6 +2667,7 @@ class RouteCreate(BaseModel):
 
 class DataRouteOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2595,6 +2676,7 @@ class DataRouteOut(BaseModel):
 
 class RouteFields(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2718,6 +2800,7 @@ class RouteFields(BaseModel):
 
 class ChannelOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2729,6 +2812,7 @@ class ChannelOut(BaseModel):
 
 class ChannelList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2737,6 +2821,7 @@ class ChannelList(BaseModel):
 
 class KeyOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2772,6 +2857,7 @@ class KeyOut(BaseModel):
 
 class PageKeyOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2785,6 +2871,7 @@ class Scope1(RootModel[str]):
 
 class KeyCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2807,6 +2894,7 @@ class KeyCreate(BaseModel):
 
 class CreatedKeyOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2843,6 +2931,7 @@ class CreatedKeyOut(BaseModel):
 
 class DataCreatedKeyOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2851,6 +2940,7 @@ class DataCreatedKeyOut(BaseModel):
 
 class DataKeyOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2859,6 +2949,7 @@ class DataKeyOut(BaseModel):
 
 class KeyUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2883,6 +2974,7 @@ class KeyUpdate(BaseModel):
 
 class AuditOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2897,6 +2989,7 @@ class AuditOut(BaseModel):
 
 class PageAuditOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2906,6 +2999,7 @@ class PageAuditOut(BaseModel):
 
 class RevokeBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -2942,6 +3036,7 @@ class MessageType(StrEnum):
 
 class MessageCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3046,6 +3141,7 @@ class MessageCreate(BaseModel):
 
 class DataMessageOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3054,6 +3150,7 @@ class DataMessageOut(BaseModel):
 
 class MessageUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3102,6 +3199,7 @@ class MessageUpdate(BaseModel):
 
 class ReactionRemove(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3114,6 +3212,7 @@ class ReactionRemove(BaseModel):
 
 class ReactionBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3138,6 +3237,7 @@ class Status(StrEnum):
 
 class SendOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3153,6 +3253,7 @@ class SendOut(BaseModel):
 
 class SendData(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3161,6 +3262,7 @@ class SendData(BaseModel):
 
 class DeleteChannel(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3176,6 +3278,7 @@ class DeleteChannel(BaseModel):
 
 class EditChannel(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3195,6 +3298,7 @@ class MessageId(RootModel[str]):
 
 class ReadBatch(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3218,6 +3322,7 @@ class Type5(StrEnum):
 
 class Mention(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3227,6 +3332,7 @@ class Mention(BaseModel):
 
 class SendText(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3257,6 +3363,7 @@ class SendText(BaseModel):
 
 class SendContact(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3280,6 +3387,7 @@ class SendContact(BaseModel):
 
 class EmbedField(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3290,6 +3398,7 @@ class EmbedField(BaseModel):
 
 class SendEmbed(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3320,6 +3429,7 @@ class SendEmbed(BaseModel):
 
 class SendForward(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3343,6 +3453,7 @@ class SendForward(BaseModel):
 
 class SendLocation(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3371,6 +3482,7 @@ class Type6(StrEnum):
 
 class SendMedia(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3406,6 +3518,7 @@ class Answer(RootModel[str]):
 
 class SendPoll(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3439,6 +3552,7 @@ class Type7(StrEnum):
 
 class SendPresence(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3457,6 +3571,7 @@ class SendPresence(BaseModel):
 
 class SendReaction(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3488,6 +3603,7 @@ class SendReaction(BaseModel):
 
 class SendSticker(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3509,6 +3625,7 @@ class SendSticker(BaseModel):
 
 class PersonOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3528,6 +3645,7 @@ class PersonOut(BaseModel):
 
 class PagePersonOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3537,6 +3655,7 @@ class PagePersonOut(BaseModel):
 
 class IdentityOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3572,6 +3691,7 @@ class IdentityOut(BaseModel):
 
 class PersonDetailOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3592,6 +3712,7 @@ class PersonDetailOut(BaseModel):
 
 class DataPersonDetailOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3600,6 +3721,7 @@ class DataPersonDetailOut(BaseModel):
 
 class PersonUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3623,6 +3745,7 @@ class PersonUpdate(BaseModel):
 
 class IdentityPresence(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3639,6 +3762,7 @@ class IdentityPresence(BaseModel):
 
 class PresenceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3657,6 +3781,7 @@ class PresenceOut(BaseModel):
 
 class DataPresenceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3670,6 +3795,7 @@ class Kind1(StrEnum):
 
 class TimelineItem(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3687,6 +3813,7 @@ class TimelineItem(BaseModel):
 
 class PageTimelineItem(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3696,6 +3823,7 @@ class PageTimelineItem(BaseModel):
 
 class LinkBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3706,6 +3834,7 @@ class LinkBody(BaseModel):
 
 class MergeBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3720,6 +3849,7 @@ class MergeBody(BaseModel):
 
 class UnlinkBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3729,6 +3859,7 @@ class UnlinkBody(BaseModel):
 
 class PluginOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3751,6 +3882,7 @@ class PluginOut(BaseModel):
 
 class PluginList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3759,6 +3891,7 @@ class PluginList(BaseModel):
 
 class ProviderOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3805,6 +3938,7 @@ class ProviderOut(BaseModel):
 
 class PageProviderOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3818,6 +3952,7 @@ class Tag(RootModel[str]):
 
 class ProviderCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3871,6 +4006,7 @@ class ProviderCreate(BaseModel):
 
 class DataProviderOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3879,6 +4015,7 @@ class DataProviderOut(BaseModel):
 
 class ProviderUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3932,6 +4069,7 @@ class ProviderUpdate(BaseModel):
 
 class DiscoveredOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3942,6 +4080,7 @@ class DiscoveredOut(BaseModel):
 
 class DataListDiscoveredOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3950,6 +4089,7 @@ class DataListDiscoveredOut(BaseModel):
 
 class HealthOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3984,6 +4124,7 @@ class HealthOut(BaseModel):
 
 class DataHealthOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -3992,6 +4133,7 @@ class DataHealthOut(BaseModel):
 
 class RouteMetrics(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4014,6 +4156,7 @@ class RouteMetrics(BaseModel):
 
 class DataListRouteMetrics(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4022,6 +4165,7 @@ class DataListRouteMetrics(BaseModel):
 
 class SettingOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4041,6 +4185,7 @@ class SettingOut(BaseModel):
 
 class PageSettingOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4050,6 +4195,7 @@ class PageSettingOut(BaseModel):
 
 class BulkItem(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4062,6 +4208,7 @@ class BulkItem(BaseModel):
 
 class BulkBody(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4072,6 +4219,7 @@ class BulkBody(BaseModel):
 
 class SettingList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4080,6 +4228,7 @@ class SettingList(BaseModel):
 
 class DataSettingOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4096,6 +4245,7 @@ class ValueType(StrEnum):
 
 class SettingPut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4120,6 +4270,7 @@ class SettingPut(BaseModel):
 
 class ChangeOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4136,6 +4287,7 @@ class ChangeOut(BaseModel):
 
 class PageChangeOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4145,6 +4297,7 @@ class PageChangeOut(BaseModel):
 
 class TriggerLogOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4178,6 +4331,7 @@ class TriggerLogOut(BaseModel):
 
 class PageTriggerLogOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4187,6 +4341,7 @@ class PageTriggerLogOut(BaseModel):
 
 class SourceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4209,6 +4364,7 @@ class SourceOut(BaseModel):
 
 class PageSourceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4222,6 +4378,7 @@ class ExpectedHeaders(RootModel[str]):
 
 class SourceCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4257,6 +4414,7 @@ class SourceCreate(BaseModel):
 
 class DataSourceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4265,6 +4423,7 @@ class DataSourceOut(BaseModel):
 
 class SourceUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4295,6 +4454,7 @@ class SourceUpdate(BaseModel):
 
 class CheckOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4306,6 +4466,7 @@ class CheckOut(BaseModel):
 
 class DataCheckOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4314,6 +4475,7 @@ class DataCheckOut(BaseModel):
 
 class CallAgentAction(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4323,6 +4485,7 @@ class CallAgentAction(BaseModel):
 
 class EmitEventAction(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4332,6 +4495,7 @@ class EmitEventAction(BaseModel):
 
 class LogAction(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4341,6 +4505,7 @@ class LogAction(BaseModel):
 
 class SendMessageAction(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4350,6 +4515,7 @@ class SendMessageAction(BaseModel):
 
 class WebhookAction(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4359,6 +4525,7 @@ class WebhookAction(BaseModel):
 
 class AutomationCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4406,6 +4573,7 @@ class AutomationCreate(BaseModel):
 
 class AutomationUpdate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4454,6 +4622,7 @@ class AutomationUpdate(BaseModel):
 
 class AnalyticsOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4469,6 +4638,7 @@ class AnalyticsOut(BaseModel):
 
 class DataAnalyticsOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4477,6 +4647,7 @@ class DataAnalyticsOut(BaseModel):
 
 class InstanceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4675,6 +4846,7 @@ class InstanceOut(BaseModel):
 
 class PageInstanceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -4684,6 +4856,7 @@ class PageInstanceOut(BaseModel):
 
 class DataInstanceOut(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
