@@ -432,10 +432,11 @@ class Runtime:
             if runner.task is None or runner.task.done():
                 runner.start()
         elif action == "restart":
+            with contextlib.suppress(Exception):  # a new token or config applies now (else at the next rescan)
+                row = await _one("select * from instances where id = $1", uuid.UUID(instance_id))
+                if row is not None:
+                    runner.row = row
             await runner.stop()
-            row = await _one("select * from instances where id = $1", instance_id)
-            if row is not None:
-                runner.row = row  # a new token or config applies now
             runner.start()
         elif action in ("disconnect", "logout"):
             await self._release(instance_id, logout=action == "logout")

@@ -97,6 +97,7 @@ class InboundMessage(InboundBase):
     reply_to: str | None = Field(None, max_length=255, description="external id of the quoted message")
     quoted_text: str | None = None
     mentions: list[str] = Field(default_factory=list)
+    is_mention: bool = Field(False, description="the account itself was mentioned (the reply filter's onMention)")
     is_from_me: bool = False
     forwarded: bool = False
 

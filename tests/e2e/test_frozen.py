@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
@@ -119,6 +120,9 @@ def test_frozen_binary_installs_starts_and_stops(build: Build, frozen_home: Froz
     response = home.health()
     assert response.status_code == 200 and response.json()["status"] == "healthy", response.text
     assert response.json()["version"] == VERSION
+    key = {"x-api-key": home.cli_key()}
+    channels = httpx.get(f"{home.url}/api/v2/instances/supported-channels", headers=key, timeout=10).json()["items"]
+    assert {"loopback", "discord"} <= {c["key"] for c in channels}  # first-party plugins are in the binary
 
     # Every process is the bundle's: the supervisor and API re-run the frozen binary, postgres and nats-server run
     # from _internal (in place: the service user can reach the 0755 bundle, so no copy under data/runtime).
