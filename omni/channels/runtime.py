@@ -159,6 +159,17 @@ class Runner:
                               set_state=self.set_state, set_qr=self.set_qr,
                               store=PluginStore(f"{self.channel_key}:{self.id}"), data_dir=data_dir, log=self.log)  # fmt: skip
 
+    async def _remember_account(self, channel: Channel) -> None:
+        """The account the channel connected as (`status()`'s ownerIdentifier / profileName) goes on the instance:
+        `whoami`, and mention checks that look for the bot's own id."""
+        with contextlib.suppress(Exception):
+            facts = channel.status() or {}
+            owner, name = facts.get("ownerIdentifier"), facts.get("profileName")
+            if owner or name:
+                await _execute("update instances set owner_identifier = coalesce($2, owner_identifier), profile_name = "
+                               "coalesce($3, profile_name), profile_synced_at = now() where id = $1",
+                               uuid.UUID(self.id), owner and str(owner)[:255], name and str(name)[:255])  # fmt: skip
+
     async def _supervise(self) -> None:
         attempt = 0
         while True:
@@ -168,6 +179,7 @@ class Runner:
                 await channel.connect(self._context())
                 attempt = 0
                 await self.set_state("connected")
+                await self._remember_account(channel)
                 try:  # omni's own bus, not the plugin: trouble here is transient (reconnect), never the plugin's error
                     await publish_event(self.runtime.js, "instance.connected", channel.status(), instance_id=self.id,
                                         channel=self.channel_key, source="runtime",

@@ -18,6 +18,7 @@ from omni.cli.base import (
     model_options,
     moment,
     pop_model_values,
+    show_command,
 )
 from omni.client import models as m
 
@@ -70,11 +71,7 @@ def list_rules(s: Session, instances: tuple[str, ...], rule_type: str | None, en
     s.out.emit(page, COLUMNS, empty="no access rules")
 
 
-@command(access, "get")
-@click.argument("rule")
-def get_rule(s: Session, rule: str) -> None:
-    """Show a rule (RULE: UUID or a unique id prefix)."""
-    s.out.emit(s.client.access.get(s.resolve("rule", rule)))
+show_command(access, "rule", "access", "Show a rule (RULE: UUID or a unique id prefix).")
 
 
 @command(access, "create")

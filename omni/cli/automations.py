@@ -19,6 +19,7 @@ from omni.cli.base import (
     model_options,
     pop_model_values,
     read_json,
+    show_command,
 )
 from omni.cli.events import collect, cursor_option, limit_option, trigger_event, trigger_options
 from omni.client import models as m
@@ -207,11 +208,7 @@ def list_automations(s: Session, enabled: bool | None, trigger: str | None, limi
     s.out.emit(page, COLUMNS, empty="no automations yet: `omni automations create --help`")
 
 
-@command(automations, "get")
-@click.argument("automation")
-def get_automation(s: Session, automation: str) -> None:
-    """Show an automation: trigger, conditions, actions, debounce."""
-    s.out.emit(s.client.automations.get(s.resolve("automation", automation)))
+show_command(automations, "automation", "automations", "Show an automation: trigger, conditions, actions, debounce.")
 
 
 @command(automations, "create")
@@ -299,11 +296,7 @@ def list_sources(s: Session, enabled: bool | None, limit: int, cursor: str | Non
     s.out.emit(page, SOURCE_COLUMNS, empty="no webhook sources yet: `omni webhooks create --name NAME`")
 
 
-@command(webhooks, "get")
-@click.argument("source")
-def get_source(s: Session, source: str) -> None:
-    """Show a webhook source (its secret masked)."""
-    s.out.emit(s.client.webhook_sources.get(s.resolve("webhook", source)))
+show_command(webhooks, "webhook", "webhook_sources", "Show a webhook source (its secret masked).")
 
 
 @command(webhooks, "create")

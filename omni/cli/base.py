@@ -374,6 +374,17 @@ def resolve(client: Any, kind: str, value: str, **scope: Any) -> str:
 # ---- small helpers for commands ------------------------------------------------------------------------------------
 
 
+def show_command(group: click.Group, kind: str, resource: str, doc: str) -> None:
+    """`<group> get ID`: resolve the `kind` object and show it (`client.<resource>.get`)."""
+
+    @command(group, "get")
+    @click.argument(kind.replace("-", "_"), metavar=kind.upper())
+    def get(s: Session, **target: str) -> None:
+        s.out.emit(getattr(s.client, resource).get(s.resolve(kind, next(iter(target.values())))))
+
+    get.help = doc
+
+
 def delete_command(group: click.Group, kind: str, label: str, resource: str, doc: str) -> None:
     """`<group> delete ID [--yes]`: resolve the `kind` object, ask on a terminal, delete it through
     `client.<resource>.delete`."""

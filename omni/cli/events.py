@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from omni.cli.base import Session, UsageProblem, cols, command, confirm, moment, read_json, split_csv
+from omni.cli.base import Session, UsageProblem, cols, command, confirm, moment, read_json, show_command, split_csv
 
 COLUMNS = cols("id:short=ID", "createdAt=When", "eventType=Type", "direction=Dir", "channel=Channel",
                "instanceId:short=Instance", "personId:short=Person", "textContent=Text")  # fmt: skip
@@ -111,11 +111,7 @@ def list_events(s: Session, limit: int, cursor: str | None, **filters: Any) -> N
     s.out.emit(page, COLUMNS, empty="no events match")
 
 
-@command(events, "get")
-@click.argument("event")
-def get_event(s: Session, event: str) -> None:
-    """Show an event (every field; UUID or a unique prefix of a recent one)."""
-    s.out.emit(s.client.events.get(s.resolve("event", event)))
+show_command(events, "event", "events", "Show an event (every field; UUID or a unique prefix of a recent one).")
 
 
 @command(events, "search")
@@ -257,11 +253,12 @@ def list_dead_letters(s: Session, status: str | None, event_type: str | None, co
     s.out.emit(page, DEAD_COLUMNS, empty="no dead letters")
 
 
-@command(dead_letters, "get")
-@click.argument("dead_letter")
-def get_dead_letter(s: Session, dead_letter: str) -> None:
-    """Show a dead letter: the event's payload, the error and the stack of the last failure."""
-    s.out.emit(s.client.dead_letters.get(s.resolve("dead-letter", dead_letter)))
+show_command(
+    dead_letters,
+    "dead-letter",
+    "dead_letters",
+    "Show a dead letter: the event's payload, the error and the stack of the last failure.",
+)
 
 
 @command(dead_letters, "stats")

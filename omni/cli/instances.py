@@ -16,6 +16,7 @@ from omni.cli.base import (
     model_body,
     model_options,
     pop_model_values,
+    show_command,
 )
 from omni.client import models as m
 
@@ -52,11 +53,7 @@ def list_instances(s: Session, channel: str | None, is_active: bool | None, sear
     s.out.emit(page, COLUMNS, empty="no instances yet: `omni instances create --name NAME --channel CHANNEL`")
 
 
-@command(instances, "get")
-@click.argument("instance")
-def get_instance(s: Session, instance: str) -> None:
-    """Show an instance (every field; secrets masked)."""
-    s.out.emit(s.client.instances.get(s.resolve("instance", instance)))
+show_command(instances, "instance", "instances", "Show an instance (every field; secrets masked).")
 
 
 @command(instances, "create")

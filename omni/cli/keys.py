@@ -18,6 +18,7 @@ from omni.cli.base import (
     model_options,
     moment,
     pop_model_values,
+    show_command,
 )
 from omni.client import models as m
 
@@ -82,11 +83,7 @@ def list_keys(s: Session, status: str | None, limit: int, cursor: str | None) ->
     s.out.emit(s.client.keys.list(status=status, limit=limit, cursor=cursor), COLUMNS, empty="no keys")
 
 
-@command(keys, "get")
-@click.argument("key")
-def get_key(s: Session, key: str) -> None:
-    """Show a key (masked): scopes, instances, usage."""
-    s.out.emit(s.client.keys.get(s.resolve("key", key)))
+show_command(keys, "key", "keys", "Show a key (masked): scopes, instances, usage.")
 
 
 @command(keys, "update")

@@ -21,6 +21,7 @@ from omni.cli.base import (
     moment,
     pop_model_values,
     read_json,
+    show_command,
 )
 from omni.client import models as m
 
@@ -130,11 +131,7 @@ def list_providers(s: Session, active: bool | None, limit: int, cursor: str | No
     s.out.emit(page, PROVIDER_COLUMNS, empty="no providers yet: `omni providers create --name NAME --schema openai`")
 
 
-@command(providers, "get")
-@click.argument("provider")
-def get_provider(s: Session, provider: str) -> None:
-    """Show a provider (its API key masked)."""
-    s.out.emit(s.client.providers.get(s.resolve("provider", provider)))
+show_command(providers, "provider", "providers", "Show a provider (its API key masked).")
 
 
 @command(providers, "create")

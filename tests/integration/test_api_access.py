@@ -115,3 +115,11 @@ async def test_check_needs_only_read(api: Api) -> None:
     r = await api.post("/api/v2/access/check", key=reader, json={"instanceId": "00000000-0000-0000-0000-000000000009",
                                                                   "platformUserId": "u", "channel": "discord"})  # fmt: skip
     assert r.status == 404 and r.json["error"]["code"] == "NOT_FOUND"  # past the scope check: no such instance
+
+
+async def test_a_pairing_request_id_that_is_neither_an_id_nor_a_code_is_404(api: Api) -> None:
+    made = await api.post("/api/v2/instances", json={"name": "pairing-404", "channel": "loopback"})
+    instance = made.json["data"]["id"]
+    for bad in ("E%C2%91%0F%F1%9D%9A%BF%3D%16", "x" * 40, "ABCD-1234"):
+        r = await api.post(f"/api/v2/instances/{instance}/access/requests/{bad}/approve", json={"reason": "\U000f6409"})
+        assert r.status == 404 and r.json["error"]["code"] == "NOT_FOUND", (bad, r.status, r.text)

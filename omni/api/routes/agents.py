@@ -5,6 +5,7 @@ instance and chat scope (`/follow-up/:scope/:id`, seed 001 `omni follow-up`), pa
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -276,6 +277,8 @@ async def _decide(request: Request, instance_id: uuid.UUID, request_id: str, app
         try:
             qs = qs.filter(id=uuid.UUID(request_id))
         except ValueError:
+            if not re.fullmatch(r"[A-Za-z0-9-]{1,16}", request_id):  # neither an id nor a code: nothing to find
+                raise ApiError(404, NOT_FOUND, f"no pairing request {request_id!r} on instance {instance_id}") from None
             qs = qs.filter(code=request_id.upper())  # the code the sender got works as the request's id
         row = await qs.select_for_update().using_db(conn).first()
         if row is None:

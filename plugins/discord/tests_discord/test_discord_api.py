@@ -82,6 +82,8 @@ async def test_connects_and_reports_the_bot(api: httpx.AsyncClient, instance: st
     assert state["state"] == "connected"
     assert state["details"]["ownerIdentifier"] == fake.bot_user["id"]
     assert state["details"]["profileName"] == "omni-bot"
+    row = (await api.get(f"{API}/instances/{instance}")).json()["data"]  # the account is kept on the instance
+    assert (row["ownerIdentifier"], row["profileName"]) == (fake.bot_user["id"], "omni-bot")
 
 
 async def test_inbound_is_stored(api: httpx.AsyncClient, instance: str, world: World) -> None:
