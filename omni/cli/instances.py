@@ -75,7 +75,7 @@ def create_instance(s: Session, connect_now: bool, **values: Any) -> None:
             if not isinstance(exc, OmniError):
                 raise
             s.out.note(f"[yellow]not connected:[/yellow] {exc.message}")
-    s.out.emit(created, message=message)
+    s.out.emit(_summary(s, created), message=message)
 
 
 @command(instances, "update")
@@ -87,7 +87,7 @@ def update_instance(s: Session, instance: str, **values: Any) -> None:
     if not body:
         raise UsageProblem("nothing to change", hint="give at least one flag; `--help` lists them")
     updated = s.client.instances.update(s.resolve("instance", instance), **body)
-    s.out.emit(updated, message=f"instance {updated.name} updated")
+    s.out.emit(_summary(s, updated, body), message=f"instance {updated.name} updated")
 
 
 delete_command(
@@ -144,6 +144,22 @@ def connect(s: Session, instance: str, token: str | None, force_new_qr: bool) ->
     instance_id = s.resolve("instance", instance)
     result = s.client.instances.connect(instance_id, token=token, force_new_qr=force_new_qr or None)
     s.out.emit(result, message="connecting: `omni instances status` follows it")
+
+
+SUMMARY = ("id", "name", "channel", "isActive", "agentProviderId", "agentId", "agentReplyFilter", "accessMode")
+
+
+def _summary(s: Session, row: Any, changed: dict[str, Any] | None = None) -> Any:
+    """On a terminal, a created or updated instance is shown by its main fields and what changed (`omni instances
+    get` shows all); JSON keeps every field."""
+    if s.out.json:
+        return row
+    from omni.cli.base import plain
+    from omni.client.http import camel
+
+    data = plain(row)
+    keep = [*SUMMARY, *camel(changed or {})]
+    return {k: data.get(k) for k in dict.fromkeys(keep) if k in data}
 
 
 def _runtime_action(name: str, doc: str, verb: str) -> None:
