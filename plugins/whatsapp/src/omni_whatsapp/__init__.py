@@ -1,0 +1,1 @@
+"""The WhatsApp channel for Omni (whatsmeow in-process through neonize)."""

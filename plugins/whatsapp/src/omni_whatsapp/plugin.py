@@ -1,0 +1,481 @@
+"""The WhatsApp channel (`whatsapp-baileys`, the v2 key): whatsmeow running in-process through neonize 0.5.2.
+
+This first slice: connect (QR pairing with rotation, pairing by phone code, a stored session resumed), connection
+states, inbound text (plain and extended: replies, quoted text, mentions) and reactions, outbound text (with replies)
+and typing. The session lives in `<data dir>/whatsapp-session.db` (neonize's sqlite store).
+
+Config (`instances.config`, camelCase): `proxy` (an `http://`, `https://` or `socks5://` URL for whatsmeow),
+`dialTimeout` (seconds WhatsApp has to answer the first dial), `pairTimeout` (seconds to scan a QR / type a code).
+
+Every neonize client is made by `client_factory` (one seam): tests put a fake client there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from omni.channels.base import (
+    Capabilities,
+    Channel,
+    ChannelAuthFailed,
+    ChannelContext,
+    ChannelError,
+    ChannelNotReady,
+    SendFailed,
+)
+from omni.channels.types import Chat, InboundMessage, InboundReaction, Outbound, Sender, SendResult
+from omni.plugins.hookspecs import hookimpl
+
+OMNI_PLUGIN_API = 1
+KEY = "whatsapp-baileys"
+SESSION_FILE = "whatsapp-session.db"
+USER_SERVER = "s.whatsapp.net"
+GROUP_SERVER = "g.us"
+LID_SERVER = "lid"
+FIRST_QR_TTL = 60.0  # whatsmeow: the first code lives 60 s, the following ones 20 s
+NEXT_QR_TTL = 20.0
+STOP_WAIT = 3.0  # seconds disconnect waits for neonize's stop and its connection task
+RECENT = 500  # inbound messages kept to quote in replies
+# ConnectFailureReason values that mean the session is gone (pair again), not a passing failure
+LOGGED_OUT_REASONS = {2: "LOGGED_OUT", 3: "TEMP_BANNED", 4: "MAIN_DEVICE_GONE", 5: "UNKNOWN_LOGOUT"}
+
+
+class WhatsAppConfig(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    proxy: str | None = Field(
+        None, max_length=2000, pattern=r"^(https?|socks5h?)://", description="HTTP(S) or SOCKS5 proxy URL"
+    )
+    dial_timeout: float = Field(20.0, gt=0, le=300, description="seconds WhatsApp has to answer the first dial")
+    pair_timeout: float = Field(180.0, gt=0, le=3600, description="seconds to scan the QR code or type the code")
+
+
+def new_neonize_client(name: str, uuid: str) -> Any:
+    """Production: neonize's async client, its session in the sqlite file `name`, keyed by the instance id."""
+    from neonize.aioze.client import NewAClient
+
+    return NewAClient(name, uuid=uuid)
+
+
+# -- JIDs ---------------------------------------------------------------------------------------------------------------
+
+
+def jid_str(jid: Any) -> str:
+    """`user@server`, without agent and device (a chat or sender id)."""
+    if not jid.User:
+        return jid.Server
+    return f"{jid.User}@{jid.Server}"
+
+
+def phone_of(jid: Any) -> str | None:
+    """E.164 for a phone-number JID; None for LIDs, groups and the rest."""
+    if jid.Server == USER_SERVER and jid.User.isdigit():
+        return f"+{jid.User}"
+    return None
+
+
+def parse_jid(value: str) -> Any:
+    """A chat id (`123@s.whatsapp.net`, `123-456@g.us`) or a phone number (`+49 151 …`) as a neonize JID."""
+    from neonize.proto.Neonize_pb2 import JID
+
+    if "@" in value:
+        user, server = value.rsplit("@", 1)
+        user = user.split(":", 1)[0]
+    else:
+        user, server = re.sub(r"\D", "", value), USER_SERVER
+    if not user and server != USER_SERVER:
+        return JID(User="", Server=server, IsEmpty=False)
+    if not user:
+        raise SendFailed(f"not a WhatsApp chat id or phone number: {value!r}", code="RECIPIENT_NOT_ON_CHANNEL")
+    return JID(User=user, Server=server, Device=0, RawAgent=0, Integrator=0, IsEmpty=False)
+
+
+def _timestamp(value: int) -> datetime:
+    if value <= 0:
+        return datetime.now(UTC)
+    return datetime.fromtimestamp(value / 1000 if value > 10**12 else value, UTC)
+
+
+def _text_of(message: Any) -> str | None:
+    if message.HasField("extendedTextMessage"):
+        return message.extendedTextMessage.text
+    if message.HasField("conversation"):
+        return message.conversation
+    return None
+
+
+def parse_message_event(ev: Any) -> InboundMessage | InboundReaction | None:
+    """A neonize `MessageEv` as an omni event; None for what this slice does not read yet (media, polls …)."""
+    info, message = ev.Info, ev.Message
+    src = info.MessageSource
+    chat_jid = src.Chat
+    is_group = src.IsGroup or chat_jid.Server == GROUP_SERVER
+    chat = Chat(id=jid_str(chat_jid), type="group" if is_group else "dm")
+    sender_jid = src.Sender if src.Sender.User else chat_jid
+    phone = phone_of(sender_jid)
+    if phone is None and sender_jid.Server == LID_SERVER and src.HasField("SenderAlt"):
+        phone = phone_of(src.SenderAlt)
+    sender = Sender(id=jid_str(sender_jid), name=info.Pushname or None, phone=phone)
+    base: dict[str, Any] = {
+        "external_id": info.ID,
+        "chat": chat,
+        "sender": sender,
+        "timestamp": _timestamp(info.Timestamp),
+    }
+    if message.HasField("reactionMessage"):
+        reaction = message.reactionMessage
+        if not reaction.key.ID:
+            return None
+        return InboundReaction(target=reaction.key.ID, emoji=reaction.text, removed=not reaction.text, **base)
+    text = _text_of(message)
+    if text is None:
+        return None
+    reply_to = quoted_text = None
+    mentions: list[str] = []
+    if message.HasField("extendedTextMessage") and message.extendedTextMessage.HasField("contextInfo"):
+        context = message.extendedTextMessage.contextInfo
+        if context.stanzaID:
+            reply_to = context.stanzaID
+            if context.HasField("quotedMessage"):
+                quoted_text = _text_of(context.quotedMessage)
+        mentions = list(context.mentionedJID)
+    return InboundMessage(
+        type="text",
+        text=text,
+        reply_to=reply_to,
+        quoted_text=quoted_text,
+        mentions=mentions,
+        is_from_me=src.IsFromMe,
+        forwarded=bool(message.HasField("extendedTextMessage") and message.extendedTextMessage.contextInfo.isForwarded),
+        **base,
+    )
+
+
+class WhatsApp(Channel):
+    """One WhatsApp account (a linked device), through neonize's async client."""
+
+    key = KEY
+    name = "WhatsApp"
+    capabilities = Capabilities(
+        can_send_text=True,
+        can_send_typing=True,
+        can_send_reaction=True,
+        can_mark_read=True,
+        can_reply_to_message=True,
+        can_handle_dms=True,
+        can_handle_groups=True,
+        can_pair=True,
+        max_message_length=65536,
+    )
+    config_model = WhatsAppConfig
+
+    client_factory: ClassVar[Callable[[str, str], Any]] = staticmethod(new_neonize_client)
+
+    def __init__(self) -> None:
+        self.client: Any = None
+        self._task: asyncio.Task[Any] | None = None
+        self._ready: asyncio.Future[None] | None = None
+        self._closed: asyncio.Future[None] | None = None
+        self._alive = asyncio.Event()
+        self._qr_count = 0
+        self._qr_shown = False
+        self._lost = False
+        self._stopping: asyncio.Future[Any] | None = None
+        self._recent: OrderedDict[str, Any] = OrderedDict()  # inbound MessageEv by id: quoted by replies
+        self._sent: OrderedDict[str, Any] = OrderedDict()  # our sent message ids → our JID (reactions to them)
+        self.phone: str | None = None
+
+    # -- connection -------------------------------------------------------------------------------------------------
+
+    async def connect(self, ctx: ChannelContext) -> None:
+        self.ctx = ctx
+        config: WhatsAppConfig = ctx.config  # type: ignore[assignment]
+        loop = asyncio.get_running_loop()
+        self._ready, self._closed = loop.create_future(), loop.create_future()
+        for fut in (self._ready, self._closed):
+            fut.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "exception never retrieved"
+        client = self.client = self.client_factory(str(ctx.data_dir / SESSION_FILE), ctx.instance_id)
+        self._register(client)
+        proxy = None
+        if config.proxy:
+            from neonize._binder import ProxySettings
+
+            proxy = ProxySettings(proxy_address=config.proxy)
+        try:
+            self._task = await asyncio.wait_for(client.connect(proxy), config.dial_timeout)
+        except TimeoutError:
+            await self._abort()
+            raise ChannelNotReady(f"neonize did not start within {config.dial_timeout:g}s") from None
+        except Exception as exc:
+            await self._abort()
+            raise ChannelNotReady(f"could not start WhatsApp: {exc}") from exc
+        self._task.add_done_callback(self._task_done)
+        # 1. whatsmeow answers (a QR code, or the stored session connects) within dialTimeout
+        alive = asyncio.ensure_future(self._alive.wait())
+        try:
+            await asyncio.wait({alive, self._ready}, timeout=config.dial_timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            alive.cancel()
+        if not self._ready.done() and not self._alive.is_set():
+            await self._abort()
+            raise ChannelNotReady(
+                f"WhatsApp did not answer within {config.dial_timeout:g}s (no network, blocked, or a bad proxy)"
+            )
+        # 2. someone scans the QR code / types the pairing code within pairTimeout
+        try:
+            await asyncio.wait_for(asyncio.shield(self._ready), config.pair_timeout)
+        except TimeoutError:
+            await self._abort()
+            raise ChannelNotReady(
+                f"not paired within {config.pair_timeout:g}s: connect again for a new QR code"
+            ) from None
+        except ChannelError:
+            await self._abort()
+            raise
+
+    def _register(self, client: Any) -> None:
+        from neonize.aioze.events import (
+            ConnectedEv,
+            ConnectFailureEv,
+            DisconnectedEv,
+            LoggedOutEv,
+            MessageEv,
+            PairStatusEv,
+        )
+
+        client.event.qr(self._on_qr)
+        client.event(ConnectedEv)(self._on_connected)
+        client.event(PairStatusEv)(self._on_pair_status)
+        client.event(LoggedOutEv)(self._on_logged_out)
+        client.event(ConnectFailureEv)(self._on_connect_failure)
+        client.event(DisconnectedEv)(self._on_disconnected)
+        client.event(MessageEv)(self._on_message)
+
+    def _fail(self, exc: ChannelError) -> None:
+        """The connection ended: `connect` raises it if it still waits, else `wait_closed` does."""
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(exc)
+        elif self._closed is not None and not self._closed.done():
+            self._closed.set_exception(exc)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled():
+            self._fail(ChannelNotReady("the WhatsApp connection was stopped"))
+        elif (exc := task.exception()) is not None:
+            self._fail(ChannelNotReady(f"could not reach WhatsApp: {exc}"))
+        else:
+            self._fail(ChannelNotReady("the WhatsApp connection closed"))
+
+    async def _abort(self) -> None:
+        """Stop neonize's connection (the Go side keeps dialling otherwise), waiting a little for it to end.
+
+        Never cancel neonize's connect task: its CancelledError handler calls the Go `Stop` synchronously, which blocks
+        the event loop until a pending dial gives up (~60 s on a blackholed network). `stop()` itself does not abort
+        such a dial either (it returns when the dial does); then the task ends on its own later."""
+        client, task = self.client, self._task
+        if client is not None and self._stopping is None:
+            self._stopping = asyncio.ensure_future(client.stop())
+            self._stopping.add_done_callback(lambda f: f.cancelled() or f.exception())
+            await asyncio.wait({self._stopping}, timeout=STOP_WAIT)
+        if task is not None and not task.done():
+            await asyncio.wait({task}, timeout=STOP_WAIT)
+            if not task.done():
+                self.ctx.log.warning("neonize's connection did not stop within %gs; it ends on its own", STOP_WAIT)
+
+    async def disconnect(self) -> None:
+        await self._abort()
+
+    async def logout(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                await self.client.logout()
+        await self.disconnect()
+
+    async def wait_closed(self) -> None:
+        assert self._closed is not None, "connect first"
+        await asyncio.shield(self._closed)
+
+    def status(self) -> dict[str, Any]:
+        return {"ownerIdentifier": self.phone} if self.phone else {}
+
+    async def pair(self, phone: str | None = None) -> dict[str, Any]:
+        """A pairing code to type on the phone (WhatsApp → Linked devices → Link with phone number)."""
+        digits = re.sub(r"\D", "", phone or "")
+        if not digits:
+            raise ChannelError("a phone number is needed to pair with a code", code="VALIDATION_ERROR")
+        if self.client is None:
+            raise ChannelNotReady("the channel is not started")
+        try:
+            code = await self.client.PairPhone(digits, True)
+        except Exception as exc:
+            raise ChannelError(f"WhatsApp refused pairing {digits}: {exc}", code="PAIRING_FAILED") from exc
+        return {"code": code, "phone": f"+{digits}"}
+
+    # -- neonize events ---------------------------------------------------------------------------------------------
+
+    async def _on_qr(self, _client: Any, data: bytes) -> None:
+        code = data.decode() if isinstance(data, bytes) else str(data)
+        self._qr_count += 1
+        self._qr_shown = True
+        self._alive.set()
+        await self.ctx.set_qr(code, expires_in=FIRST_QR_TTL if self._qr_count == 1 else NEXT_QR_TTL)
+
+    async def _clear_qr(self) -> None:
+        if self._qr_shown:
+            self._qr_shown = False
+            await self.ctx.set_qr(None)
+
+    async def _on_pair_status(self, _client: Any, ev: Any) -> None:
+        self._alive.set()
+        if ev.Status == 2:  # SUCCESS
+            if ev.ID.User:
+                self.phone = phone_of(ev.ID) or jid_str(ev.ID)
+            await self._clear_qr()
+        else:
+            self._fail(ChannelNotReady(f"pairing failed: {ev.Error or 'unknown error'}"))
+
+    async def _on_connected(self, _client: Any, _ev: Any) -> None:
+        self._alive.set()
+        await self._clear_qr()
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_result(None)
+        elif self._lost:
+            self._lost = False
+            await self.ctx.set_state("connected", "reconnected")
+
+    async def _on_disconnected(self, _client: Any, _ev: Any) -> None:
+        if self._ready is not None and self._ready.done() and not self._closed.done():  # type: ignore[union-attr]
+            self._lost = True
+            await self.ctx.set_state("reconnecting", "the WhatsApp connection dropped; whatsmeow reconnects")
+
+    async def _on_logged_out(self, _client: Any, ev: Any) -> None:
+        reason = LOGGED_OUT_REASONS.get(ev.Reason, str(ev.Reason))
+        self._fail(ChannelAuthFailed(f"WhatsApp logged this device out ({reason}): pair again", code="LOGGED_OUT"))
+
+    async def _on_connect_failure(self, _client: Any, ev: Any) -> None:
+        detail = f"{ev.Message or 'connect failure'} (reason {ev.Reason})"
+        if ev.Reason in LOGGED_OUT_REASONS:
+            self._fail(ChannelAuthFailed(f"WhatsApp refused the session: {detail}: pair again", code="LOGGED_OUT"))
+        else:
+            self._fail(ChannelNotReady(f"WhatsApp refused the connection: {detail}"))
+
+    async def _on_message(self, _client: Any, ev: Any) -> None:
+        try:
+            event = parse_message_event(ev)
+        except Exception:
+            self.ctx.log.exception("could not read WhatsApp message %s", ev.Info.ID)
+            return
+        if event is None:
+            return
+        self._recent[ev.Info.ID] = ev
+        while len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        await self.ctx.emit(event)
+
+    # -- sending ----------------------------------------------------------------------------------------------------
+
+    def _client(self) -> Any:
+        if self.client is None:
+            raise ChannelNotReady("the channel is not connected")
+        return self.client
+
+    def _quoted(self, external_id: str, chat: Any) -> Any:
+        """The message a reply quotes: the one received, or a stub with its id (enough for WhatsApp to link it)."""
+        if external_id in self._recent:
+            return self._recent[external_id]
+        from neonize.proto.Neonize_pb2 import Message as MessageEv
+        from neonize.proto.Neonize_pb2 import MessageInfo, MessageSource
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
+
+        source = MessageSource(Chat=chat, Sender=chat, IsGroup=chat.Server == GROUP_SERVER)
+        return MessageEv(Info=MessageInfo(ID=external_id, MessageSource=source), Message=Message(conversation=""))
+
+    def _author(self, external_id: str, chat: Any) -> Any:
+        """Who wrote a message (a reaction or a read receipt names it): known when it passed through here; else, in
+        a DM, the other person."""
+        if external_id in self._recent:
+            source = self._recent[external_id].Info.MessageSource
+            return source.Sender if source.Sender.User else source.Chat
+        if external_id in self._sent:
+            return self._sent[external_id]
+        if chat.Server == GROUP_SERVER:
+            raise SendFailed(
+                f"message {external_id} is unknown here: its author in the group cannot be named", code="NOT_FOUND"
+            )
+        return chat
+
+    async def send(self, message: Outbound) -> SendResult:
+        if message.kind == "reaction":
+            return await self._send_reaction(message)
+        if message.kind != "text" or not message.text:
+            raise SendFailed(f"WhatsApp cannot send {message.kind} yet", code="CAPABILITY_NOT_SUPPORTED")
+        client = self._client()
+        to = parse_jid(message.to)
+        payload: Any = message.text
+        if message.reply_to:
+            payload = await self._call(client.build_reply_message(message.text, self._quoted(message.reply_to, to)))
+        return await self._deliver(client, to, payload)
+
+    async def _send_reaction(self, message: Outbound) -> SendResult:
+        if not message.target:
+            raise SendFailed("a reaction needs the message it reacts to (target)", code="VALIDATION_ERROR")
+        client = self._client()
+        chat = parse_jid(message.to)
+        author = self._author(message.target, chat)
+        payload = await self._call(client.build_reaction(chat, author, message.target, message.emoji or ""))
+        return await self._deliver(client, chat, payload)
+
+    async def _deliver(self, client: Any, to: Any, payload: Any) -> SendResult:
+        response = await self._call(client.send_message(to, payload))
+        if response.ID and response.Sender.User:
+            self._sent[response.ID] = response.Sender
+            while len(self._sent) > RECENT:
+                self._sent.popitem(last=False)
+        return SendResult(external_id=response.ID or None, timestamp=_timestamp(response.Timestamp))
+
+    @staticmethod
+    async def _call(call: Any) -> Any:
+        """A neonize call; its errors (SendMessageError …) as a retryable `SendFailed`."""
+        try:
+            return await call
+        except ChannelError:
+            raise
+        except Exception as exc:
+            raise SendFailed(f"WhatsApp did not take it: {exc}", retryable=True) from exc
+
+    async def mark_read(self, chat_id: str, external_ids: list[str]) -> None:
+        from neonize.utils.enum import ReceiptType
+
+        client = self._client()
+        chat = parse_jid(chat_id)
+        by_author: dict[str, tuple[Any, list[str]]] = {}
+        for external_id in external_ids:
+            author = self._author(external_id, chat)
+            by_author.setdefault(jid_str(author), (author, []))[1].append(external_id)
+        for author, ids in by_author.values():
+            await self._call(client.mark_read(*ids, chat=chat, sender=author, receipt=ReceiptType.READ))
+
+    async def send_typing(self, chat_id: str, state: str = "typing") -> None:
+        from neonize.utils.enum import ChatPresence, ChatPresenceMedia
+
+        presence = ChatPresence.CHAT_PRESENCE_PAUSED if state == "paused" else ChatPresence.CHAT_PRESENCE_COMPOSING
+        media = (
+            ChatPresenceMedia.CHAT_PRESENCE_MEDIA_AUDIO
+            if state == "recording"
+            else ChatPresenceMedia.CHAT_PRESENCE_MEDIA_TEXT
+        )
+        await self._call(self._client().send_chat_presence(parse_jid(chat_id), presence, media))
+
+
+@hookimpl
+def register_channels(register: Any) -> None:
+    register(WhatsApp)

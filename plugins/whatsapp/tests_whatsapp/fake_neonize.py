@@ -1,0 +1,147 @@
+"""A fake of neonize's `NewAClient` (the only fake): it records every call and feeds REAL neonize event objects (the
+protobuf messages neonize defines) to the handlers the plugin registered, the way neonize's Go callbacks do."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from google.protobuf.message import Message as Proto
+from neonize.aioze.events import QREv
+from neonize.events import EVENT_TO_INT
+from neonize.proto.Neonize_pb2 import JID, MessageInfo, MessageSource, SendResponse
+from neonize.proto.Neonize_pb2 import Message as MessageEv
+from neonize.proto.waCommon.WACommon_pb2 import MessageKey
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, ExtendedTextMessage, Message, ReactionMessage
+
+Handler = Callable[[Any, Any], Awaitable[None]]
+
+
+class FakeEvent:
+    """`client.event`: `client.event(EventType)(handler)` and `client.event.qr(handler)`, as in neonize."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[int, Handler] = {}
+        self.qr_handler: Handler | None = None
+
+    def __call__(self, event: type[Proto]) -> Callable[[Handler], None]:
+        def register(func: Handler) -> None:
+            self.handlers[EVENT_TO_INT[event]] = func
+
+        return register
+
+    def qr(self, func: Handler) -> None:
+        self.qr_handler = func
+
+
+class FakeClient:
+    def __init__(self, name: str, uuid: str) -> None:
+        self.name, self.uuid = name, uuid
+        self.event = FakeEvent()
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.connect_task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self.connect_error: Exception | None = None  # the dial fails at once
+        self.pair_code = "ABCD-EFGH"
+        self.sent = 0
+        self.me = JID(User="4915100000001", Server="s.whatsapp.net", IsEmpty=False)  # the paired account
+
+    # -- what the plugin calls --------------------------------------------------------------------------------------
+
+    async def connect(self, proxy_settings: Any = None) -> asyncio.Task[None]:
+        self.calls.append(("connect", (proxy_settings,)))
+
+        async def run() -> None:  # neonize's task lives as long as the connection
+            if self.connect_error is not None:
+                raise self.connect_error
+            await self._stop.wait()
+
+        self.connect_task = asyncio.get_running_loop().create_task(run())
+        return self.connect_task
+
+    async def stop(self) -> None:
+        self.calls.append(("stop", ()))
+        self._stop.set()
+
+    async def logout(self) -> None:
+        self.calls.append(("logout", ()))
+
+    async def PairPhone(self, phone: str, show_push_notification: bool, *rest: Any) -> str:
+        self.calls.append(("PairPhone", (phone, show_push_notification)))
+        return self.pair_code
+
+    async def build_reply_message(self, message: str, quoted: MessageEv) -> Message:
+        """What neonize builds: an extended text whose contextInfo quotes `quoted`."""
+        self.calls.append(("build_reply_message", (message, quoted)))
+        sender = quoted.Info.MessageSource.Sender
+        context = ContextInfo(
+            stanzaID=quoted.Info.ID, participant=f"{sender.User}@{sender.Server}", quotedMessage=quoted.Message
+        )
+        return Message(extendedTextMessage=ExtendedTextMessage(text=message, contextInfo=context))
+
+    async def send_message(self, to: JID, message: Message | str) -> SendResponse:
+        self.calls.append(("send_message", (to, message)))
+        self.sent += 1
+        msg = Message(conversation=message) if isinstance(message, str) else message
+        return SendResponse(
+            ID=f"3EB0{self.sent:016X}", Timestamp=1_700_000_000 + self.sent, Message=msg, Chat=to, Sender=self.me
+        )
+
+    async def build_reaction(self, chat: JID, sender: JID, message_id: str, reaction: str) -> Message:
+        """What whatsmeow's BuildReaction makes: a reactionMessage keyed to the target."""
+        self.calls.append(("build_reaction", (chat, sender, message_id, reaction)))
+        key = MessageKey(
+            remoteJID=f"{chat.User}@{chat.Server}",
+            fromMe=sender.User == self.me.User,
+            ID=message_id,
+            participant=f"{sender.User}@{sender.Server}" if chat.Server == "g.us" else None,
+        )
+        return Message(reactionMessage=ReactionMessage(key=key, text=reaction, senderTimestampMS=1_700_000_000_000))
+
+    async def mark_read(self, *message_ids: str, chat: JID, sender: JID, receipt: Any, timestamp: int | None = None):
+        self.calls.append(("mark_read", (message_ids, chat, sender, receipt)))
+
+    async def send_chat_presence(self, jid: JID, state: Any, media: Any) -> None:
+        self.calls.append(("send_chat_presence", (jid, state, media)))
+
+    # -- what the test does (the Go side, in neonize) ---------------------------------------------------------------
+
+    def called(self, name: str) -> list[tuple[Any, ...]]:
+        return [args for call, args in self.calls if call == name]
+
+    async def qr(self, code: str) -> None:
+        assert self.event.qr_handler is not None, "no QR handler registered"
+        await self.event.qr_handler(self, code.encode())
+
+    async def fire(self, event: Proto) -> None:
+        """Deliver a neonize event to the handler registered for its type."""
+        handler = self.event.handlers.get(EVENT_TO_INT[type(event)])
+        assert handler is not None, f"no handler for {type(event).__name__}"
+        await handler(self, event)
+
+
+assert QREv  # the QR event type exists (neonize hands the codes to `event.qr` one by one)
+
+
+def user(number: str) -> JID:
+    return JID(User=number, Server="s.whatsapp.net", IsEmpty=False)
+
+
+def group(gid: str) -> JID:
+    return JID(User=gid, Server="g.us", IsEmpty=False)
+
+
+def message_event(
+    msg_id: str,
+    chat: JID,
+    sender: JID,
+    message: Message,
+    *,
+    pushname: str = "",
+    from_me: bool = False,
+    timestamp: int = 1_700_000_000,
+) -> MessageEv:
+    source = MessageSource(Chat=chat, Sender=sender, IsFromMe=from_me, IsGroup=chat.Server == "g.us")
+    info = MessageInfo(MessageSource=source, ID=msg_id, Pushname=pushname, Timestamp=timestamp, Type="text")
+    return MessageEv(Info=info, Message=message)
