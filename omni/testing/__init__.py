@@ -39,6 +39,7 @@ from omni.testing.helpers import (
     wait_until,
 )
 from omni.testing.server import Home, OmniServer, cleanup, free_port, make_home, omni_command, start_server
+from omni.testing.store import MemoryStore
 
 __all__ = [
     "INBOUND_MESSAGE_KINDS",
@@ -47,6 +48,7 @@ __all__ = [
     "Harness",
     "Home",
     "LoopbackDriver",
+    "MemoryStore",
     "OmniServer",
     "cleanup",
     "connect_and_wait",

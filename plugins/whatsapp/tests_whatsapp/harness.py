@@ -12,33 +12,9 @@ from typing import Any
 from omni_whatsapp.plugin import WhatsApp, WhatsAppConfig
 
 from omni.channels.base import ChannelContext
+from omni.testing.store import MemoryStore
 
 from .fake_neonize import FakeClient
-
-
-class MemoryStore:
-    """The `PluginStore` interface, in a dict (the real one is PostgreSQL)."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-
-    async def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    async def set(self, key: str, value: Any, *, ttl: float | None = None, secret: bool = False) -> None:
-        self.data[key] = value
-
-    async def add(self, key: str, value: Any) -> bool:
-        if key in self.data:
-            return False
-        self.data[key] = value
-        return True
-
-    async def delete(self, key: str) -> None:
-        self.data.pop(key, None)
-
-    async def keys(self, prefix: str = "") -> list[str]:
-        return sorted(k for k in self.data if k.startswith(prefix))
 
 
 class Harness:
