@@ -397,8 +397,12 @@ class Dispatcher:
             return None
         sender = p.get("sender") or {}
         chat = p.get("chat") or {}
-        if p.get("isFromMe") or (sender.get("id") and sender.get("id") == instance.get("owner_identifier")):
-            await self._done(held)
+        if (
+            p.get("isFromMe")
+            or p.get("history")
+            or (sender.get("id") and sender.get("id") == instance.get("owner_identifier"))
+        ):
+            await self._done(held)  # own messages and history (a sync) never wake the agent
             return None
         kind = env.get("type")
         chat_key = (str(instance["id"]), str(chat.get("id")))

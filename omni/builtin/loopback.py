@@ -7,12 +7,16 @@ Config (`instances.config`): `connectError` ("not_ready" | "auth" | "crash") mak
 `sendError` ("retryable" | "permanent") makes every send fail that way; `sendDelayMs` slows sends down;
 `pairAfterMs` makes `connect` pair like a phone channel: it shows a QR code (a new one every `qrRotateMs`) and is
 paired after that many milliseconds (`omni instances qr --watch` demos, tests); `contacts` and `groups` (lists of
-`{id, name, parentId …}`) are what `GET /instances/:id/contacts|groups` answer.
+`{id, name, parentId …}`) are what `GET /instances/:id/contacts|groups` answer; `history` (`{chatId: [{id, from,
+fromName, text, at}]}`) is the chats' past that a sync fetches. Account and group actions (check-number, profile,
+block, groups create / invite / join / picture / participants, reject call) work on a small account kept in the
+instance's plugin store: contacts with a `phone` are the numbers "on the platform".
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
@@ -34,6 +38,7 @@ from omni.channels.base import (
     Channel,
     ChannelAuthFailed,
     ChannelContext,
+    ChannelError,
     ChannelNotReady,
     MediaType,
     SendFailed,
@@ -68,6 +73,7 @@ class LoopbackConfig(BaseModel):
     qr_rotate_ms: int = Field(20_000, ge=100, le=600_000)
     contacts: list[dict[str, Any]] = Field(default_factory=list, max_length=10_000)
     groups: list[dict[str, Any]] = Field(default_factory=list, max_length=10_000)
+    history: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
 
 class Loopback(Channel):
@@ -79,7 +85,7 @@ class Loopback(Channel):
         can_send_select_menu=True, can_receive_read_receipts=True, can_receive_delivery_receipts=True,
         can_edit_message=True, can_delete_message=True, can_reply_to_message=True, can_forward_message=True,
         can_mark_read=True, can_star_message=True, can_handle_groups=True, can_handle_broadcast=True, can_handle_dms=True,
-        can_handle_threads=True, can_stream_response=True, can_fetch_history=False, max_message_length=65_536,
+        can_handle_threads=True, can_stream_response=True, can_fetch_history=True, max_message_length=65_536,
         max_file_size=100 * 1024 * 1024,
         supported_media_types=[MediaType(mime_type="*/*", max_size=100 * 1024 * 1024)],
     )  # fmt: skip
@@ -117,7 +123,139 @@ class Loopback(Channel):
         return self._directory(self.ctx.config.contacts, parent)  # type: ignore[attr-defined]
 
     async def fetch_groups(self, *, parent: str | None = None) -> list[dict[str, Any]]:
-        return self._directory(self.ctx.config.groups, parent)  # type: ignore[attr-defined]
+        made = [g for _, g in await self.ctx.store.items("group:", limit=10_000)]
+        return self._directory([*self.ctx.config.groups, *made], parent)  # type: ignore[attr-defined]
+
+    async def fetch_history(self, chat_id: str, *, before: str | None = None, limit: int = 100) -> list[Any]:
+        """The configured past of a chat, newest first, older than `before`."""
+        entries = sorted(self.ctx.config.history.get(chat_id, []), key=lambda e: str(e.get("at") or ""), reverse=True)  # type: ignore[attr-defined]
+        if before is not None:
+            ids = [str(e.get("id")) for e in entries]
+            entries = entries[ids.index(before) + 1 :] if before in ids else []
+        chat = Chat(id=chat_id, type="group" if chat_id.startswith("lb-group") or "@g" in chat_id else "dm")
+        return [self._past(chat, e) for e in entries[:limit]]
+
+    @staticmethod
+    def _past(chat: Chat, e: dict[str, Any]) -> InboundMessage:
+        at = datetime.fromisoformat(str(e["at"]).replace("Z", "+00:00")) if e.get("at") else datetime.now(UTC)
+        sender = Sender(id=str(e.get("from") or chat.id), name=e.get("fromName"))
+        return InboundMessage(external_id=str(e["id"]), chat=chat, text=str(e.get("text") or "…"), sender=sender,
+                              timestamp=at, is_from_me=bool(e.get("fromMe")))  # fmt: skip
+
+    # -- the account (kept in the plugin store) ----------------------------------------------------------------------
+
+    def _contact(self, ref: str) -> dict[str, Any] | None:
+        digits = "".join(c for c in ref if c.isdigit())
+        for contact in self.ctx.config.contacts:  # type: ignore[attr-defined]
+            phone = "".join(c for c in str(contact.get("phone") or "") if c.isdigit())
+            if ref == contact.get("id") or (digits and phone == digits):
+                return contact
+        return None
+
+    async def check_numbers(self, phones: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for phone in phones:
+            contact = self._contact(phone)
+            out.append({"phone": phone, "exists": contact is not None, "id": contact and contact.get("id")})
+        return out
+
+    async def get_profile(self, user_id: str | None = None) -> dict[str, Any]:
+        if user_id is None:
+            own = await self.ctx.store.get("profile", {})
+            return {"id": "loopback", "name": own.get("name", "Loopback"), "status": own.get("status"),
+                    "pictureUrl": own.get("pictureUrl")}  # fmt: skip
+        contact = self._contact(user_id)
+        if contact is None:
+            raise ChannelError(f"no user {user_id}", code="NOT_FOUND")
+        return {"id": contact.get("id"), "name": contact.get("name"), "phone": contact.get("phone")}
+
+    async def update_profile(self, *, name: str | None = None, status: str | None = None) -> dict[str, Any]:
+        own = await self.ctx.store.get("profile", {})
+        own.update({k: v for k, v in (("name", name), ("status", status)) if v is not None})
+        await self.ctx.store.set("profile", own)
+        return await self.get_profile()
+
+    async def set_profile_picture(self, data: bytes | None) -> dict[str, Any]:
+        own = await self.ctx.store.get("profile", {})
+        picture = hashlib.sha256(data).hexdigest()[:16] if data else None
+        own["pictureUrl"] = f"https://loopback.invalid/pictures/{picture}" if picture else None
+        await self.ctx.store.set("profile", own)
+        return {"pictureId": picture}
+
+    async def set_blocked(self, user_id: str, blocked: bool) -> dict[str, Any]:
+        ids = set(await self.ctx.store.get("blocklist", []))
+        (ids.add if blocked else ids.discard)(user_id)
+        await self.ctx.store.set("blocklist", sorted(ids))
+        return {"id": user_id, "blocked": blocked}
+
+    async def fetch_blocklist(self) -> list[str]:
+        return list(await self.ctx.store.get("blocklist", []))
+
+    async def fetch_privacy(self) -> dict[str, Any]:
+        return {"lastSeen": "contacts", "profile": "all", "status": "contacts", "readReceipts": "all",
+                "groupAdd": "contacts", "online": "all"}  # fmt: skip
+
+    async def _group(self, group_id: str) -> dict[str, Any]:
+        group = await self.ctx.store.get(f"group:{group_id}")
+        if group is None:
+            raise ChannelError(f"no group {group_id} made here", code="NOT_FOUND")
+        return group
+
+    async def create_group(self, subject: str, participants: list[str]) -> dict[str, Any]:
+        group_id = f"lb-group-{uuid.uuid4().hex[:12]}"
+        members = [{"id": "loopback", "isAdmin": True, "isSuperAdmin": True}]
+        members += [{"id": p, "isAdmin": False, "isSuperAdmin": False} for p in dict.fromkeys(participants)]
+        group = {"id": group_id, "name": subject, "type": "group", "participants": members,
+                 "memberCount": len(members)}  # fmt: skip
+        await self.ctx.store.set(f"group:{group_id}", group)
+        return group
+
+    async def group_invite_link(self, group_id: str, *, revoke: bool = False) -> dict[str, Any]:
+        group = await self._group(group_id)
+        if revoke or not group.get("invite"):
+            if group.get("invite"):
+                await self.ctx.store.delete(f"invite:{group['invite']}")
+            group["invite"] = uuid.uuid4().hex[:22]
+            await self.ctx.store.set(f"group:{group_id}", group)
+            await self.ctx.store.set(f"invite:{group['invite']}", group_id)
+        return {"link": f"https://loopback.invalid/invite/{group['invite']}", "code": group["invite"]}
+
+    async def join_group(self, code: str) -> dict[str, Any]:
+        group_id = await self.ctx.store.get(f"invite:{code.rstrip('/').rsplit('/', 1)[-1]}")
+        if group_id is None:
+            raise ChannelError("this invite code is not valid (revoked, or never made)", code="NOT_FOUND")
+        group = await self._group(group_id)
+        return {"id": group_id, "name": group["name"]}
+
+    async def set_group_picture(self, group_id: str, data: bytes) -> dict[str, Any]:
+        await self._group(group_id)
+        return {"pictureId": hashlib.sha256(data).hexdigest()[:16]}
+
+    async def update_group_participants(self, group_id: str, action: str,
+                                        participants: list[str]) -> list[dict[str, Any]]:  # fmt: skip
+        group = await self._group(group_id)
+        members = {m["id"]: m for m in group["participants"]}
+        out = []
+        for who in participants:
+            if action == "add":
+                status = "ok" if who not in members else "already a member"
+                members.setdefault(who, {"id": who, "isAdmin": False, "isSuperAdmin": False})
+            elif who not in members:
+                status = "not a member"
+            elif action == "remove":
+                del members[who]
+                status = "ok"
+            else:
+                members[who]["isAdmin"] = action == "promote"
+                status = "ok"
+            out.append({"id": who, "status": status})
+        group["participants"] = list(members.values())
+        group["memberCount"] = len(members)
+        await self.ctx.store.set(f"group:{group_id}", group)
+        return out
+
+    async def reject_call(self, call_id: str, call_from: str) -> None:
+        await self.ctx.store.set(f"call:{call_id}", {"from": call_from, "rejected": True})
 
     @staticmethod
     def _directory(entries: list[dict[str, Any]], parent: str | None) -> list[dict[str, Any]]:

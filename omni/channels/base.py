@@ -200,8 +200,76 @@ class Channel(ABC):
     async def fetch_history(self, chat_id: str, *, before: str | None = None, limit: int = 100) -> list[Inbound]:
         return []
 
+    # -- account and group actions (`POST /instances/:id/check-number`, `/profile`, `/block`, `/groups` …) ----------
+    # Optional: omni answers 400 CAPABILITY_NOT_SUPPORTED for a method the channel does not override (`supports`).
+    # Raise `ChannelError(code="VALIDATION_ERROR" | "NOT_FOUND" | "FORBIDDEN")` for what the caller got wrong;
+    # any other error is reported as 502 CHANNEL_ERROR.
+
+    async def check_numbers(self, phones: list[str]) -> list[dict[str, Any]]:
+        """Which phone numbers have an account: `[{phone, exists, id?, name?, isBusiness?}]`, in the order asked."""
+        raise _unsupported("check_numbers")
+
+    async def get_profile(self, user_id: str | None = None) -> dict[str, Any]:
+        """A profile (`None`: the account's own): `{id, name?, status?, pictureUrl?, phone?}`."""
+        raise _unsupported("get_profile")
+
+    async def update_profile(self, *, name: str | None = None, status: str | None = None) -> dict[str, Any]:
+        """Change the account's display name and/or status ("about" / bio); returns the profile."""
+        raise _unsupported("update_profile")
+
+    async def set_profile_picture(self, data: bytes | None) -> dict[str, Any]:
+        """Set the account's picture (JPEG/PNG bytes) or remove it (`None`); returns `{pictureId?}`."""
+        raise _unsupported("set_profile_picture")
+
+    async def set_blocked(self, user_id: str, blocked: bool) -> dict[str, Any]:
+        """Block or unblock a user (id or phone); returns `{id, blocked}`."""
+        raise _unsupported("set_blocked")
+
+    async def fetch_blocklist(self) -> list[str]:
+        """The ids the account has blocked."""
+        raise _unsupported("fetch_blocklist")
+
+    async def fetch_privacy(self) -> dict[str, Any]:
+        """The account's privacy settings (`{lastSeen, profile, status, readReceipts, groupAdd, online, …}`)."""
+        raise _unsupported("fetch_privacy")
+
+    async def create_group(self, subject: str, participants: list[str]) -> dict[str, Any]:
+        """A new group with these members (ids or phones): `{id, name, participants}`."""
+        raise _unsupported("create_group")
+
+    async def group_invite_link(self, group_id: str, *, revoke: bool = False) -> dict[str, Any]:
+        """The group's invite link (`revoke`: a new one, the old one stops working): `{link, code}`."""
+        raise _unsupported("group_invite_link")
+
+    async def join_group(self, code: str) -> dict[str, Any]:
+        """Join by invite code or link: `{id}` of the group."""
+        raise _unsupported("join_group")
+
+    async def set_group_picture(self, group_id: str, data: bytes) -> dict[str, Any]:
+        """Set a group's picture (JPEG/PNG bytes): `{pictureId?}`."""
+        raise _unsupported("set_group_picture")
+
+    async def update_group_participants(self, group_id: str, action: str,
+                                        participants: list[str]) -> list[dict[str, Any]]:  # fmt: skip
+        """`action`: add, remove, promote or demote; returns `[{id, status}]` per participant (status "ok" or the
+        platform's error)."""
+        raise _unsupported("update_group_participants")
+
+    async def reject_call(self, call_id: str, call_from: str) -> None:
+        """Reject an incoming call (its id and caller from the `call` system event)."""
+        raise _unsupported("reject_call")
+
+    @classmethod
+    def supports(cls, method: str) -> bool:
+        """Whether this channel overrides an optional method of `Channel` (fetch_history, check_numbers …)."""
+        return getattr(cls, method, None) is not getattr(Channel, method, None)
+
     async def handle_webhook(self, request: Any) -> Any:
         raise ChannelError("this channel takes no webhooks")
 
     async def pair(self, phone: str | None = None) -> dict[str, Any]:
         raise ChannelError("this channel does not pair")
+
+
+def _unsupported(method: str) -> ChannelError:
+    return ChannelError(f"this channel does not support {method}", code="CAPABILITY_NOT_SUPPORTED")

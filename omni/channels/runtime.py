@@ -15,6 +15,7 @@ needs_auth, no retry loop; any other exception → error with the traceback kept
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import os
@@ -38,7 +39,8 @@ from tortoise import Tortoise
 from omni.bus import subjects
 from omni.bus.consumer import Consumer, ConsumerSpec, DeadLetter, Retried, Retry, backoff
 from omni.bus.lease import Lease, prefers
-from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, ChannelNotReady, SendFailed
+from omni.channels import sync
+from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, ChannelError, ChannelNotReady, SendFailed
 from omni.channels.kv import PluginStore
 from omni.channels.types import INBOUND_KINDS, Outbound
 from omni.db import crypto
@@ -51,6 +53,10 @@ LEASE_TTL = 6.0
 RENEW = 2.0
 ID_SPACE = uuid.UUID("6f0d3a52-5c1e-4d0a-9a57-1c0e6e9f0b11")  # envelope ids derived from de-duplication keys
 SENT_STATES = ("sent", "delivered", "read", "played")
+CALL_TIMEOUT = 30.0  # seconds an account or group action may take on the platform
+CALLABLE = frozenset({"check_numbers", "get_profile", "update_profile", "set_profile_picture", "set_blocked",
+                      "fetch_blocklist", "fetch_privacy", "create_group", "group_invite_link", "join_group",
+                      "set_group_picture", "update_group_participants", "reject_call"})  # fmt: skip
 TOKEN_COLUMNS = {"discord": "discord_bot_token", "telegram": "telegram_bot_token", "slack": "slack_bot_token"}
 
 
@@ -101,6 +107,7 @@ class Runner:
         self.channel: Channel | None = None
         self.sender: Consumer | None = None
         self.task: asyncio.Task[None] | None = None
+        self.syncs: dict[str, asyncio.Task[None]] = {}  # sync jobs running here, by job id
         self.log = log.getChild(f"{self.channel_key}.{self.id[:8]}")
 
     def start(self) -> None:
@@ -112,10 +119,16 @@ class Runner:
                 await self.channel.logout()
             except Exception as exc:
                 self.log.warning("logout failed: %s", exc)
+        for job in self.syncs.values():
+            job.cancel()
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
+        for job in list(self.syncs.values()):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await job
+        self.syncs.clear()
 
     # -- state ------------------------------------------------------------------------------------------------------
 
@@ -189,6 +202,10 @@ class Runner:
                     await self.sender.start()
                 except Exception as exc:
                     raise ChannelNotReady(f"omni's event bus: {type(exc).__name__}: {exc}") from exc
+                try:  # sync jobs waiting for this instance, or cut short by a restart
+                    await sync.resume(self)
+                except Exception as exc:
+                    self.log.warning("could not resume sync jobs: %s", exc)
                 await channel.wait_closed()
                 raise ChannelNotReady("the connection closed")
             except ChannelAuthFailed as exc:
@@ -462,9 +479,38 @@ class Runtime:
             channel = runner.channel
             fetch = channel.fetch_contacts if action == "contacts" else channel.fetch_groups
             return {"ok": True, "result": {"items": await fetch(parent=args.get("parent"))}}
+        elif action == "sync":
+            await sync.resume(runner)
+        elif action == "call":
+            return await self._call(runner, str(args.get("method")), args.get("kwargs") or {})
         else:
             return {"ok": False, "error": f"unknown action {action!r}"}
         return {"ok": True, "node": self.node}
+
+    async def _call(self, runner: Runner, method: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """An account or group action of the channel (`CALLABLE`); bytes travel as base64 in `kwargs["data"]`."""
+        if method not in CALLABLE:
+            return {"ok": False, "code": "VALIDATION_ERROR", "error": f"unknown channel method {method!r}"}
+        if runner.channel is None:
+            return {"ok": False, "code": "NOT_CONNECTED", "error": "the instance is not connected"}
+        if isinstance(kwargs.get("data"), str):
+            kwargs = {**kwargs, "data": base64.b64decode(kwargs["data"])}
+        try:
+            result = await asyncio.wait_for(getattr(runner.channel, method)(**kwargs), CALL_TIMEOUT)
+        except ChannelNotReady as exc:
+            return {"ok": False, "code": "NOT_CONNECTED", "error": str(exc)}
+        except ChannelError as exc:
+            return {"ok": False, "code": exc.code, "error": str(exc)}
+        except TimeoutError:
+            return {
+                "ok": False,
+                "code": "CHANNEL_TIMEOUT",
+                "error": f"the platform did not answer in {CALL_TIMEOUT:g}s",
+            }
+        except Exception as exc:
+            runner.log.warning("%s failed: %s", method, exc)
+            return {"ok": False, "code": "CHANNEL_ERROR", "error": f"{type(exc).__name__}: {exc}"}
+        return {"ok": True, "result": result}
 
     # -- shared state -----------------------------------------------------------------------------------------------
 

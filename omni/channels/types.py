@@ -53,6 +53,7 @@ class Location(Model):
     lng: float = Field(ge=-180, le=180)
     name: str | None = Field(None, max_length=255)
     address: str | None = Field(None, max_length=1000)
+    live: bool = Field(False, description="a live location (its updates arrive as edits)")
 
 
 class Poll(Model):
@@ -84,6 +85,11 @@ class InboundBase(Model):
     sender: Sender | None = None
     timestamp: datetime = Field(default_factory=_now)
     raw: dict[str, Any] | None = Field(None, description="the platform payload, for debugging")
+    history: bool = Field(
+        False,
+        description="from the platform's history (a sync), not live: stored, never counted unread, never "
+        "wakes an agent",
+    )
 
 
 class InboundMessage(InboundBase):
@@ -145,7 +151,8 @@ class InboundPresence(InboundBase):
 class InboundSystem(InboundBase):
     kind: Literal["system"] = "system"
     text: str = Field(max_length=10_000)
-    action: str | None = Field(None, max_length=64, description="e.g. member_added, subject_changed")
+    action: str | None = Field(None, max_length=64, description="e.g. member_added, subject_changed, poll_vote, call")
+    target: str | None = Field(None, max_length=255, description="external id of the message it is about (a vote)")
 
 
 Inbound = Annotated[

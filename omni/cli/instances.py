@@ -36,6 +36,7 @@ def instances() -> None:
       omni instances create --name support --channel whatsapp --agent-provider my-openai
       omni instances qr support --watch          # draw the QR until the phone has scanned it
       omni instances pair support --phone +15551234567
+      omni instances sync support --type messages --depth 30d
       omni instances update support --access-mode allowlist --message-debounce-mode fixed
     """
 
@@ -351,4 +352,7 @@ def qr(s: Session, instance: str, watch: bool, timeout: int) -> None:
 
 
 def register(cli: click.Group) -> None:
+    from omni.cli import instance_account
+
+    instance_account.register(instances)
     cli.add_command(instances)

@@ -2301,6 +2301,142 @@ class DataAccessRequestOut(BaseModel):
     data: AccessRequestOut
 
 
+class BlockBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    user_id: Annotated[
+        str | None,
+        Field(
+            alias="userId",
+            description="the platform's user id",
+            max_length=255,
+            min_length=1,
+            title="Userid",
+        ),
+    ] = None
+    phone: Annotated[
+        str | None,
+        Field(
+            max_length=32,
+            min_length=3,
+            pattern="^\\+?[0-9][0-9 ().-]{2,30}$",
+            title="Phone",
+        ),
+    ] = None
+
+
+class BlockOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    blocked: Annotated[bool, Field(title="Blocked")]
+
+
+class DataBlockOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: BlockOut
+
+
+class BlocklistOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[list[str], Field(title="Items")]
+    meta: Annotated[dict[str, Any], Field(title="Meta")]
+
+
+class RejectCallBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_id: Annotated[
+        str, Field(alias="callId", max_length=255, min_length=1, title="Callid")
+    ]
+    call_from: Annotated[
+        str,
+        Field(
+            alias="callFrom",
+            description="the caller's id, from the call event",
+            max_length=255,
+            min_length=1,
+            title="Callfrom",
+        ),
+    ]
+
+
+class Done(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    ok: Annotated[bool, Field(title="Ok")]
+
+
+class DataDone(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Done
+
+
+class Phone(RootModel[str]):
+    root: Annotated[str, Field(max_length=100000)]
+
+
+class CheckNumbersBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    phones: Annotated[
+        list[Phone],
+        Field(
+            description="phone numbers, E.164 or digits",
+            max_length=100,
+            min_length=1,
+            title="Phones",
+        ),
+    ]
+
+
+class NumberOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    phone: Annotated[str, Field(title="Phone")]
+    exists: Annotated[bool, Field(title="Exists")]
+    id: Annotated[str | None, Field(title="Id")] = None
+
+
+class DataListNumberOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Annotated[list[NumberOut], Field(title="Data")]
+
+
 class ConnectBody(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -2382,6 +2518,161 @@ class DirectoryPage(BaseModel):
     meta: Annotated[dict[str, Any], Field(title="Meta")]
 
 
+class Participant(RootModel[str]):
+    root: Annotated[str, Field(max_length=100000)]
+
+
+class GroupCreateBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    subject: Annotated[str, Field(max_length=100, min_length=1, title="Subject")]
+    participants: Annotated[
+        list[Participant] | None,
+        Field(
+            description="ids or phone numbers of the members",
+            max_length=1024,
+            title="Participants",
+        ),
+    ] = None
+
+
+class GroupOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    name: Annotated[str | None, Field(title="Name")] = None
+
+
+class DataGroupOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: GroupOut
+
+
+class InviteOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    link: Annotated[str, Field(title="Link")]
+    code: Annotated[str | None, Field(title="Code")] = None
+
+
+class DataInviteOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: InviteOut
+
+
+class Action2(StrEnum):
+    add = "add"
+    remove = "remove"
+    promote = "promote"
+    demote = "demote"
+
+
+class ParticipantsBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    action: Annotated[Action2, Field(title="Action")]
+    participants: Annotated[
+        list[Participant], Field(max_length=256, min_length=1, title="Participants")
+    ]
+
+
+class ParticipantResult(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    status: Annotated[str, Field(title="Status")]
+
+
+class DataListParticipantResult(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Annotated[list[ParticipantResult], Field(title="Data")]
+
+
+class PictureBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    base64: Annotated[
+        str | None,
+        Field(description="JPEG or PNG, base64", max_length=8000000, title="Base64"),
+    ] = None
+    url: Annotated[
+        str | None,
+        Field(
+            description="or a URL to fetch it from",
+            max_length=2000,
+            pattern="^https?://",
+            title="Url",
+        ),
+    ] = None
+
+
+class PictureOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    picture_id: Annotated[str | None, Field(alias="pictureId", title="Pictureid")] = (
+        None
+    )
+
+
+class DataPictureOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: PictureOut
+
+
+class JoinBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[
+        str,
+        Field(
+            description="the invite code, or the whole invite link",
+            max_length=300,
+            min_length=4,
+            title="Code",
+        ),
+    ]
+
+
 class PairBody(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -2409,6 +2700,64 @@ class DataPairOut(BaseModel):
         populate_by_name=True,
     )
     data: PairOut
+
+
+class DataDictStrAny(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Annotated[dict[str, Any], Field(title="Data")]
+
+
+class ProfileOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str | None, Field(title="Id")] = None
+    name: Annotated[str | None, Field(title="Name")] = None
+    status: Annotated[str | None, Field(title="Status")] = None
+    picture_url: Annotated[
+        str | None, Field(alias="pictureUrl", title="Pictureurl")
+    ] = None
+    phone: Annotated[str | None, Field(title="Phone")] = None
+
+
+class DataProfileOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ProfileOut
+
+
+class NameBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1, title="Name")]
+
+
+class StatusBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[
+        str,
+        Field(
+            description="the profile's status / about / bio text",
+            max_length=500,
+            title="Status",
+        ),
+    ]
 
 
 class QrOut(BaseModel):
@@ -2796,6 +3145,103 @@ class RouteFields(BaseModel):
         int | None, Field(ge=-1000000, le=1000000, title="Priority")
     ] = None
     is_active: Annotated[bool | None, Field(alias="isActive", title="Isactive")] = None
+
+
+class SyncJobOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    instance_id: Annotated[str, Field(alias="instanceId", title="Instanceid")]
+    channel: Annotated[str, Field(title="Channel")]
+    type: Annotated[str, Field(title="Type")]
+    status: Annotated[str, Field(title="Status")]
+    config: Annotated[dict[str, Any], Field(title="Config")]
+    progress: Annotated[dict[str, Any], Field(title="Progress")]
+    error_message: Annotated[
+        str | None, Field(alias="errorMessage", title="Errormessage")
+    ] = None
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt", title="Createdat")]
+    started_at: Annotated[
+        AwareDatetime | None, Field(alias="startedAt", title="Startedat")
+    ] = None
+    completed_at: Annotated[
+        AwareDatetime | None, Field(alias="completedAt", title="Completedat")
+    ] = None
+
+
+class SyncJobPage(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[list[SyncJobOut], Field(title="Items")]
+    meta: Annotated[dict[str, Any], Field(title="Meta")]
+
+
+class Type5(StrEnum):
+    profile = "profile"
+    contacts = "contacts"
+    groups = "groups"
+    messages = "messages"
+    all = "all"
+
+
+class Depth(StrEnum):
+    field_7d = "7d"
+    field_30d = "30d"
+    field_90d = "90d"
+    field_1y = "1y"
+    all = "all"
+
+
+class SyncBody(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Annotated[Type5, Field(title="Type")] = "all"
+    depth: Annotated[Depth, Field(title="Depth")] = "7d"
+    channel_id: Annotated[
+        str | None,
+        Field(
+            alias="channelId",
+            description="only this chat (messages)",
+            max_length=255,
+            min_length=1,
+            title="Channelid",
+        ),
+    ] = None
+    download_media: Annotated[
+        bool,
+        Field(
+            alias="downloadMedia",
+            description="download the media of synced messages",
+            title="Downloadmedia",
+        ),
+    ] = False
+    wait: Annotated[
+        float | None,
+        Field(
+            description="seconds to wait for the job to end before answering",
+            ge=0.0,
+            le=60.0,
+            title="Wait",
+        ),
+    ] = None
+
+
+class DataSyncJobOut(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: SyncJobOut
 
 
 class ChannelOut(BaseModel):
@@ -3312,7 +3758,7 @@ class ReadBatch(BaseModel):
     ]
 
 
-class Type5(StrEnum):
+class Type6(StrEnum):
     user = "user"
     role = "role"
     channel = "channel"
@@ -3327,7 +3773,7 @@ class Mention(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[str, Field(max_length=255, min_length=1, title="Id")]
-    type: Annotated[Type5, Field(title="Type")] = "user"
+    type: Annotated[Type6, Field(title="Type")] = "user"
 
 
 class SendText(BaseModel):
@@ -3473,7 +3919,7 @@ class SendLocation(BaseModel):
     address: Annotated[str | None, Field(max_length=1000, title="Address")] = None
 
 
-class Type6(StrEnum):
+class Type7(StrEnum):
     image = "image"
     audio = "audio"
     video = "video"
@@ -3496,7 +3942,7 @@ class SendMedia(BaseModel):
             title="To",
         ),
     ]
-    type: Annotated[Type6, Field(title="Type")]
+    type: Annotated[Type7, Field(title="Type")]
     url: Annotated[
         str | None, Field(max_length=4000, pattern="^https?://", title="Url")
     ] = None
@@ -3544,7 +3990,7 @@ class SendPoll(BaseModel):
     )
 
 
-class Type7(StrEnum):
+class Type8(StrEnum):
     typing = "typing"
     recording = "recording"
     paused = "paused"
@@ -3566,7 +4012,7 @@ class SendPresence(BaseModel):
             title="To",
         ),
     ]
-    type: Annotated[Type7, Field(title="Type")] = "typing"
+    type: Annotated[Type8, Field(title="Type")] = "typing"
 
 
 class SendReaction(BaseModel):

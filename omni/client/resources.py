@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from omni.client import models as m
 from omni.client.http import Call, Page, camel, fields_body, upload
@@ -105,8 +106,7 @@ class Instances(Crud):
         return self._run("GET", self._at(instance_id, "qr"), model=m.QrOut)
 
     def pair(self, instance_id: Id, phone_number: str) -> m.PairOut:
-        return self._run("POST", self._at(instance_id, "pair"), body=camel({"phone_number": phone_number}),
-                         model=m.PairOut)  # fmt: skip
+        return self._run("POST", self._at(instance_id, "pair"), body={"phone": phone_number}, model=m.PairOut)
 
     def connect(self, instance_id: Id, **fields: Any) -> m.StatusOut:
         """`token=` for token channels, `force_new_qr=True` to start pairing over."""
@@ -128,6 +128,91 @@ class Instances(Crud):
     def groups(self, instance_id: Id, **filters: Any) -> Page[m.DirectoryEntry]:
         """The groups (guilds, channels, threads …) the account is in, asked of the platform now."""
         return self._list(self._at(instance_id, "groups"), model=m.DirectoryEntry, **filters)
+
+    # -- the account and its groups on the platform -------------------------------------------------------------
+
+    def check_numbers(self, instance_id: Id, phones: list[str]) -> list[m.NumberOut]:
+        """Which of these phone numbers (≤ 100) have an account on the platform."""
+        return self._run("POST", self._at(instance_id, "check-number"), body={"phones": phones}, model=m.NumberOut,
+                         idempotent=True)  # fmt: skip
+
+    def profile(self, instance_id: Id, user_id: str | None = None) -> m.ProfileOut:
+        """The account's own profile, or `user_id`'s, live from the platform."""
+        path = self._at(instance_id, "users", quote(user_id, safe=""), "profile") if user_id else self._at(
+            instance_id, "profile")  # fmt: skip
+        return self._run("GET", path, model=m.ProfileOut)
+
+    def set_profile_name(self, instance_id: Id, name: str) -> m.ProfileOut:
+        return self._run("PUT", self._at(instance_id, "profile", "name"), body={"name": name}, model=m.ProfileOut)
+
+    def set_profile_status(self, instance_id: Id, status: str) -> m.ProfileOut:
+        """The status (about / bio) text."""
+        return self._run("PUT", self._at(instance_id, "profile", "status"), body={"status": status},
+                         model=m.ProfileOut)  # fmt: skip
+
+    def set_profile_picture(
+        self, instance_id: Id, *, base64: str | None = None, url: str | None = None
+    ) -> m.PictureOut:
+        return self._run("PUT", self._at(instance_id, "profile", "picture"), body=camel({"base64": base64, "url": url}),
+                         model=m.PictureOut)  # fmt: skip
+
+    def remove_profile_picture(self, instance_id: Id) -> m.PictureOut:
+        return self._run("DELETE", self._at(instance_id, "profile", "picture"), model=m.PictureOut)
+
+    def block(self, instance_id: Id, user: str, *, blocked: bool = True) -> m.BlockOut:
+        """Block (or with `blocked=False` unblock) a user id, or a phone number (starting with +)."""
+        body = {"phone": user} if user.startswith("+") else {"userId": user}
+        return self._run("POST" if blocked else "DELETE", self._at(instance_id, "block"), body=body, model=m.BlockOut,
+                         idempotent=True)  # fmt: skip
+
+    def blocklist(self, instance_id: Id) -> list[str]:
+        return self._run("GET", self._at(instance_id, "blocklist"), raw=True, transform=lambda b: b["items"])
+
+    def privacy(self, instance_id: Id) -> dict[str, Any]:
+        return self._run("GET", self._at(instance_id, "privacy"), model=None)
+
+    def reject_call(self, instance_id: Id, call_id: str, call_from: str) -> Any:
+        return self._run("POST", self._at(instance_id, "calls", "reject"),
+                         body={"callId": call_id, "callFrom": call_from}, model=None)  # fmt: skip
+
+    def create_group(self, instance_id: Id, subject: str, participants: list[str] | None = None) -> m.GroupOut:
+        return self._run("POST", self._at(instance_id, "groups"),
+                         body={"subject": subject, "participants": participants or []}, model=m.GroupOut)  # fmt: skip
+
+    def group_invite(self, instance_id: Id, group_id: str, *, revoke: bool = False) -> m.InviteOut:
+        """The group's invite link; `revoke=True` replaces it (the old one stops working)."""
+        group = quote(group_id, safe="")
+        if revoke:
+            return self._run("POST", self._at(instance_id, "groups", group, "invite", "revoke"), model=m.InviteOut)
+        return self._run("GET", self._at(instance_id, "groups", group, "invite"), model=m.InviteOut)
+
+    def join_group(self, instance_id: Id, code: str) -> m.GroupOut:
+        """Join by invite code or link."""
+        return self._run("POST", self._at(instance_id, "groups", "join"), body={"code": code}, model=m.GroupOut)
+
+    def set_group_picture(self, instance_id: Id, group_id: str, *, base64: str | None = None,
+                          url: str | None = None) -> m.PictureOut:  # fmt: skip
+        return self._run("PUT", self._at(instance_id, "groups", quote(group_id, safe=""), "picture"),
+                         body=camel({"base64": base64, "url": url}), model=m.PictureOut)  # fmt: skip
+
+    def group_participants(self, instance_id: Id, group_id: str, action: str,
+                           participants: list[str]) -> list[m.ParticipantResult]:  # fmt: skip
+        """`action`: add, remove, promote or demote."""
+        return self._run("POST", self._at(instance_id, "groups", quote(group_id, safe=""), "participants"),
+                         body={"action": action, "participants": participants}, model=m.ParticipantResult)  # fmt: skip
+
+    # -- sync jobs ------------------------------------------------------------------------------------------------
+
+    def sync(self, instance_id: Id, **fields: Any) -> m.SyncJobOut:
+        """Start a sync job: `type` (profile, contacts, groups, messages, all), `depth` (7d, 30d, 90d, 1y, all),
+        `channel_id`, `download_media`, `wait` (seconds to wait for it to end)."""
+        return self._run("POST", self._at(instance_id, "sync"), body=camel(fields), model=m.SyncJobOut)
+
+    def syncs(self, instance_id: Id, **filters: Any) -> Page[m.SyncJobOut]:
+        return self._list(self._at(instance_id, "sync"), model=m.SyncJobOut, **filters)
+
+    def sync_job(self, instance_id: Id, job_id: Id) -> m.SyncJobOut:
+        return self._run("GET", self._at(instance_id, "sync", _id(job_id)), model=m.SyncJobOut)
 
     def access_requests(self, instance_id: Id, **filters: Any) -> Page[m.AccessRequestOut]:
         return self._list(self._at(instance_id, "access", "requests"), model=m.AccessRequestOut, **filters)

@@ -351,17 +351,17 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
         "text_content, has_media, media_mime_type, media_url, media_local_path, media_metadata, reply_to_external_id, "
         "quoted_text, is_forwarded, forward_count, mentions, status, delivery_status, edit_count, edit_history, "
         "reactions, reaction_counts, original_event_id, latest_event_id, platform_timestamp, received_at, created_at, "
-        "updated_at) select u.id, u.chat_id, u.instance_id, u.external_id, 'realtime', u.person_id, u.identity_id, "
+        "updated_at) select u.id, u.chat_id, u.instance_id, u.external_id, u.source, u.person_id, u.identity_id, "
         "u.uid, u.uname, u.from_me, u.mtype, u.text, u.has_media, u.mime, u.url, u.path, u.meta::jsonb, u.reply_to, "
         "u.quoted, u.forwarded, 0, u.mentions::jsonb, 'active', u.delivery, 0, '[]', '[]', '{}', u.event_id, "
         "u.event_id, u.at, now(), now(), now() from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], "
         "$6::uuid[], $7::text[], $8::text[], $9::bool[], $10::text[], $11::text[], $12::bool[], $13::text[], "
         "$14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bool[], $20::text[], $21::text[], "
-        "$22::uuid[], $23::timestamptz[]) as u(id, chat_id, instance_id, external_id, person_id, identity_id, uid, "
-        "uname, from_me, mtype, text, has_media, mime, url, path, meta, reply_to, quoted, forwarded, mentions, delivery, "
-        "event_id, at) on conflict (chat_id, external_id) do nothing "
+        "$22::uuid[], $23::timestamptz[], $24::text[]) as u(id, chat_id, instance_id, external_id, person_id, "
+        "identity_id, uid, uname, from_me, mtype, text, has_media, mime, url, path, meta, reply_to, quoted, forwarded, "
+        "mentions, delivery, event_id, at, source) on conflict (chat_id, external_id) do nothing "
         "returning id, chat_id, instance_id, is_from_me, platform_timestamp, text_content, message_type, "
-        "reply_to_external_id",
+        "reply_to_external_id, source",
         *columns,
     )  # fmt: skip
     if not inserted:
@@ -376,7 +376,7 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
     for r in inserted:
         c = per_chat.setdefault(r["chat_id"], {"n": 0, "unread": 0, "last": None, "preview": None})
         c["n"] += 1
-        c["unread"] += 0 if r["is_from_me"] else 1
+        c["unread"] += 0 if r["is_from_me"] or r["source"] == "sync" else 1
         if c["last"] is None or r["platform_timestamp"] >= c["last"]:
             c["last"] = r["platform_timestamp"]
             c["preview"] = (r["text_content"] or f"[{r['message_type']}]")[:PREVIEW]
@@ -414,4 +414,5 @@ def _message_values(e: dict[str, Any], instance_id: str, chat_id: Any, person_id
             sender.get("name"), bool(p.get("isFromMe")), message_type, text, bool(media), media.get("mimeType"),
             media.get("url"), media.get("path"), None if metadata is None else orjson.dumps(metadata).decode(),
             p.get("replyTo"), p.get("quotedText"), bool(p.get("forwarded")), mentions,
-            "sent" if p.get("isFromMe") else None, uuid.UUID(e["id"]), _time(p["timestamp"]))  # fmt: skip
+            "sent" if p.get("isFromMe") else None, uuid.UUID(e["id"]), _time(p["timestamp"]),
+            "sync" if p.get("history") else "realtime")  # fmt: skip

@@ -15,6 +15,7 @@ def blueprints() -> list[Blueprint]:
         chats,
         dead_letters,
         events,
+        instance_account,
         instance_runtime,
         instances,
         keys,
@@ -29,6 +30,6 @@ def blueprints() -> list[Blueprint]:
         webhook_sources,
     )
 
-    resources = [keys, instances, instance_runtime, agent_routes, providers, access, automations, webhook_sources,
+    resources = [keys, instances, instance_runtime, instance_account, agent_routes, providers, access, automations, webhook_sources,
                  settings, chats, messages, send, persons, events, plugins, dead_letters, agents]  # fmt: skip
     return [system.bp, openapi.bp, metrics.bp, *(m.bp for m in resources)]

@@ -271,7 +271,10 @@ async def event_analytics(request: Request, query: AnalyticsQuery) -> dict[str, 
     """Defaults: the last 24 hours (hourly) or 30 days (daily). Buckets are UTC; empty buckets are left out."""
     until = _aware(query.until) if query.until else datetime.now(UTC)
     span = timedelta(hours=24) if query.granularity == "hourly" else timedelta(days=30)
-    since = _aware(query.since) if query.since else until - span
+    try:
+        since = _aware(query.since) if query.since else until - span
+    except OverflowError:
+        raise ApiError(400, VALIDATION_ERROR, "until is too early", {"fields": {"until": ["before year 1"]}}) from None
     if since >= until:
         raise ApiError(400, VALIDATION_ERROR, "since must be before until", {"fields": {"since": ["after until"]}})
     unit = "hour" if query.granularity == "hourly" else "day"
