@@ -256,12 +256,50 @@ def _server(settings: Settings, paths: Paths, running: bool) -> list[Check]:
                     "" if ok else "omni auth login --api-key KEY",
                 )
             )
+            if ok:
+                out.extend(_instances(url, cli["apiKey"]))
         except httpx.HTTPError as exc:
             out.append(Check("cli key", FAIL, f"{url}: {exc}", "check apiUrl in the CLI config"))
     if body and body.get("version") and body["version"] != __version__:
         out.append(Check("version", WARN, f"CLI {__version__}, server {body['version']}", "omni restart"))
     elif body:
         out.append(Check("version", PASS, f"CLI and server are {__version__}"))
+    return out
+
+
+INSTANCE_FIX = {"needs_auth": "omni instances qr {name} --watch  (or: omni instances connect {name} --token …)",
+                "error": "omni instances status {name}; then omni instances restart {name}",
+                "reconnecting": "omni instances status {name}  (it retries with backoff)"}  # fmt: skip
+
+
+def _instances(url: str, key: str) -> list[Check]:
+    """Every active instance connected? Logged out / banned (needs_auth), crashed (error) and reconnecting ones are
+    named with the reason the channel gave."""
+    headers = {"x-api-key": key}
+    try:
+        rows = httpx.get(f"{url}/api/v2/instances", params={"limit": 100, "isActive": "true"}, headers=headers,
+                         timeout=5).json().get("items", [])  # fmt: skip
+    except (httpx.HTTPError, ValueError) as exc:
+        return [Check("instances", WARN, f"could not list them: {exc}")]
+    out, fine = [], 0
+    for row in rows:
+        if not row.get("isActive"):
+            continue
+        try:
+            state = httpx.get(f"{url}/api/v2/instances/{row['id']}/status", headers=headers, timeout=5).json()["data"]
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            out.append(Check(f"instance {row.get('name')}", WARN, f"no status: {exc}"))
+            continue
+        current = state.get("state")
+        if current == "connected":
+            fine += 1
+            continue
+        level = FAIL if current in ("needs_auth", "error") else WARN
+        why = state.get("message") or state.get("error") or ""
+        fix = INSTANCE_FIX.get(current, "omni instances status {name}").format(name=row.get("name"))
+        out.append(Check(f"instance {row.get('name')}", level, f"{row.get('channel')}: {current}. {why}"[:300], fix))
+    if rows:
+        out.insert(0, Check("instances", PASS if not out else WARN, f"{fine} of {len(rows)} active connected"))
     return out
 
 

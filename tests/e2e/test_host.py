@@ -68,6 +68,23 @@ def test_install_start_health_status_doctor_stop(home: Home) -> None:
     assert doctor["ok"], doctor
     assert {c["status"] for c in doctor["checks"]} == {"PASS"}, [c for c in doctor["checks"] if c["status"] != "PASS"]
 
+    # an active instance that cannot log in is named by doctor, with the channel's reason and the fix
+    headers = {"x-api-key": key}
+    made = httpx.post(f"{home.url}/api/v2/instances", headers=headers, timeout=5,
+                      json={"name": "refused", "channel": "loopback", "config": {"connectError": "auth"}})  # fmt: skip
+    assert made.status_code == 201, made.text
+    assert httpx.post(f"{home.url}/api/v2/instances/{made.json()['data']['id']}/connect", headers=headers,
+                      timeout=5).status_code == 200  # fmt: skip
+    wait_for(lambda: httpx.get(f"{home.url}/api/v2/instances/{made.json()['data']['id']}/status", headers=headers,
+                               timeout=5).json()["data"]["state"] == "needs_auth", what="needs_auth")  # fmt: skip
+    doctor = home.json("doctor", check=False)
+    named = {c["check"]: c for c in doctor["checks"]}
+    assert not doctor["ok"] and named["instance refused"]["status"] == "FAIL", doctor
+    assert "needs_auth" in named["instance refused"]["message"] and "refuse" in named["instance refused"]["message"]
+    assert "omni instances qr refused" in named["instance refused"]["fix"]
+    assert named["instances"]["message"] == "0 of 1 active connected"
+    httpx.delete(f"{home.url}/api/v2/instances/{made.json()['data']['id']}", headers=headers, timeout=5)
+
     # the primary key authenticates; a wrong one and a missing one do not
     assert validate(home, key).json()["data"] == {"valid": True, "keyPrefix": key[8:16], "keyName": "__primary__",
                                                   "scopes": ["*"]}  # fmt: skip
