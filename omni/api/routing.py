@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse
+from sanic.response import HTTPResponse, ResponseStream
 from sanic.response import json as json_response
 
 from omni.api.errors import VALIDATION_ERROR, ApiError
@@ -75,7 +75,7 @@ def endpoint(
             if body is not None:
                 params["body"] = parse_body(request, body)
             result = await fn(request, **params)
-            if isinstance(result, HTTPResponse):
+            if isinstance(result, HTTPResponse | ResponseStream):
                 return result
             if isinstance(result, BaseModel):
                 result = result.model_dump(mode="json", by_alias=True)

@@ -211,3 +211,25 @@ async def _count(api: Api, instance: str) -> int:
         return await conn.fetchval("select count(*) from messages where instance_id = $1", instance)
     finally:
         await conn.close()
+
+
+async def test_stored_media_is_served_to_keys_that_may_see_the_instance(api: Api) -> None:
+    from omni.api.routes.media import media_root
+
+    async with live_client(api) as client:
+        instance = await loopback(client, connect=False)
+        folder = media_root(api.app.ctx.data_dir, instance) / "2026-11"
+        folder.mkdir(parents=True)
+        (folder / "ABC123.ogg").write_bytes(b"OggS voice")
+        (api.app.ctx.data_dir / "secret.txt").write_text("not yours")
+        r = await client.get(f"/api/v2/media/{instance}/2026-11/ABC123.ogg")
+        assert r.status_code == 200 and r.content == b"OggS voice"
+        assert r.headers["content-type"].startswith("audio/ogg")
+        for path in ("2026-11/none.ogg", "../../../secret.txt", "..%2F..%2F..%2Fsecret.txt"):
+            r = await client.get(f"/api/v2/media/{instance}/{path}")
+            assert r.status_code == 404, (path, r.status_code)
+        other = await api.new_key(name="other", scopes=["messages:read"], instanceIds=[str(__import__("uuid").uuid4())])
+        r = await client.get(f"/api/v2/media/{instance}/2026-11/ABC123.ogg", headers={"x-api-key": other})
+        assert r.status_code == 403
+        r = await client.get(f"/api/v2/media/{instance}/2026-11/ABC123.ogg", headers={"x-api-key": "omni_sk_nope"})
+        assert r.status_code == 401

@@ -19,6 +19,7 @@ def blueprints() -> list[Blueprint]:
         instance_runtime,
         instances,
         keys,
+        media,
         messages,
         metrics,
         persons,
@@ -31,5 +32,5 @@ def blueprints() -> list[Blueprint]:
     )
 
     resources = [keys, instances, instance_runtime, instance_account, agent_routes, providers, access, automations, webhook_sources,
-                 settings, chats, messages, send, persons, events, plugins, dead_letters, agents]  # fmt: skip
+                 settings, chats, messages, send, persons, events, plugins, dead_letters, agents, media]  # fmt: skip
     return [system.bp, openapi.bp, metrics.bp, *(m.bp for m in resources)]
