@@ -2679,8 +2679,24 @@ class PairBody(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
+    phone_number: Annotated[
+        str | None,
+        Field(
+            alias="phoneNumber",
+            description="with country code (v2's name)",
+            max_length=32,
+            pattern="^\\+?[0-9]{6,20}$",
+            title="Phonenumber",
+        ),
+    ] = None
     phone: Annotated[
-        str | None, Field(max_length=32, pattern="^\\+?[0-9]{6,20}$", title="Phone")
+        str | None,
+        Field(
+            description="the same",
+            max_length=32,
+            pattern="^\\+?[0-9]{6,20}$",
+            title="Phone",
+        ),
     ] = None
 
 
@@ -2690,6 +2706,12 @@ class PairOut(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
+    code: Annotated[
+        str | None, Field(description="type it on the phone (XXXX-XXXX)", title="Code")
+    ] = None
+    expires_in: Annotated[
+        int | None, Field(alias="expiresIn", description="seconds", title="Expiresin")
+    ] = None
     result: Annotated[dict[str, Any], Field(title="Result")]
 
 
@@ -2766,10 +2788,21 @@ class QrOut(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    qr_code: Annotated[str, Field(alias="qrCode", title="Qrcode")]
-    expires_at: Annotated[float | None, Field(alias="expiresAt", title="Expiresat")] = (
-        None
-    )
+    qr: Annotated[str, Field(description="the QR payload (v2's name)", title="Qr")]
+    qr_code: Annotated[
+        str, Field(alias="qrCode", description="the same payload", title="Qrcode")
+    ]
+    expires_at: Annotated[
+        float | None,
+        Field(alias="expiresAt", description="unix seconds", title="Expiresat"),
+    ] = None
+    png: Annotated[
+        str | None,
+        Field(
+            description="with ?png=true: the QR as a data:image/png;base64 URL",
+            title="Png",
+        ),
+    ] = None
 
 
 class DataQrOut(BaseModel):

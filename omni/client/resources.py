@@ -106,7 +106,7 @@ class Instances(Crud):
         return self._run("GET", self._at(instance_id, "qr"), model=m.QrOut)
 
     def pair(self, instance_id: Id, phone_number: str) -> m.PairOut:
-        return self._run("POST", self._at(instance_id, "pair"), body={"phone": phone_number}, model=m.PairOut)
+        return self._run("POST", self._at(instance_id, "pair"), body={"phoneNumber": phone_number}, model=m.PairOut)
 
     def connect(self, instance_id: Id, **fields: Any) -> m.StatusOut:
         """`token=` for token channels, `force_new_qr=True` to start pairing over."""

@@ -233,3 +233,19 @@ async def test_stored_media_is_served_to_keys_that_may_see_the_instance(api: Api
         assert r.status_code == 403
         r = await client.get(f"/api/v2/media/{instance}/2026-11/ABC123.ogg", headers={"x-api-key": "omni_sk_nope"})
         assert r.status_code == 401
+
+
+async def test_the_qr_code_as_v2_names_it_and_as_a_png(api: Api) -> None:
+    async with live_client(api) as client:
+        instance = await loopback(client, connect=False, config={"pairAfterMs": 60_000, "qrRotateMs": 60_000})
+        assert (await client.post(f"/api/v2/instances/{instance}/connect")).status_code == 200
+
+        async def shown() -> dict[str, Any] | None:
+            r = await client.get(f"/api/v2/instances/{instance}/qr?png=true")
+            return r.json()["data"] if r.status_code == 200 else None
+
+        qr = await until(shown, what="a QR code")
+        assert qr["qr"] == qr["qrCode"] and qr["qr"].startswith("omni-loopback-pair:") and qr["expiresAt"]
+        assert base64.b64decode(qr["png"].removeprefix("data:image/png;base64,")).startswith(b"\x89PNG")
+        plain = (await client.get(f"/api/v2/instances/{instance}/qr")).json()["data"]
+        assert plain.get("png") is None

@@ -35,8 +35,14 @@ class StatusOut(BaseModel):
 
 
 class QrOut(BaseModel):
-    qr_code: str = Field(alias="qrCode")
-    expires_at: float | None = Field(None, alias="expiresAt")
+    qr: str = Field(description="the QR payload (v2's name)")
+    qr_code: str = Field(alias="qrCode", description="the same payload")
+    expires_at: float | None = Field(None, alias="expiresAt", description="unix seconds")
+    png: str | None = Field(None, description="with ?png=true: the QR as a data:image/png;base64 URL")
+
+
+class QrQuery(ApiModel):
+    png: bool = Field(False, description="also return the QR code as a PNG (a data URL)")
 
 
 class DirectoryQuery(ApiModel):
@@ -66,10 +72,14 @@ class DirectoryPage(BaseModel):
 
 
 class PairBody(ApiModel):
-    phone: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9]{6,20}$")
+    phone_number: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9]{6,20}$",
+                                     description="with country code (v2's name)")  # fmt: skip
+    phone: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9]{6,20}$", description="the same")
 
 
 class PairOut(BaseModel):
+    code: str | None = Field(None, description="type it on the phone (XXXX-XXXX)")
+    expires_in: int | None = Field(None, alias="expiresIn", description="seconds")
     result: dict[str, Any]
 
 
@@ -194,21 +204,34 @@ async def logout(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
 
 
 @endpoint(bp, "GET", "/<instance_id:uuid>/qr", scope="instances:read", summary="The QR code to scan, while pairing",
-          response=Data[QrOut])  # fmt: skip
-async def qr(request: Request, instance_id: uuid.UUID) -> dict[str, Any]:
+          query=QrQuery, response=Data[QrOut])  # fmt: skip
+async def qr(request: Request, instance_id: uuid.UUID, query: QrQuery) -> dict[str, Any]:
     await _row(request, instance_id)
     state = await _state(request, instance_id)
     expires = state.get("qrExpiresAt")
     if not state.get("qr") or (expires is not None and expires < time.time()):
         raise ApiError(404, NOT_FOUND, "no QR code right now: connect the instance, or it is already paired",
                        {"state": state.get("state")})  # fmt: skip
-    return {"data": {"qrCode": state["qr"], "expiresAt": expires}}
+    data = {"qr": state["qr"], "qrCode": state["qr"], "expiresAt": expires}
+    if query.png:
+        import base64
+        import io
+
+        import segno
+
+        buffer = io.BytesIO()
+        segno.make(state["qr"], error="l").save(buffer, kind="png", scale=6, border=2)
+        data["png"] = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return {"data": data}
 
 
 @endpoint(bp, "POST", "/<instance_id:uuid>/pair", scope="instances:write",
           summary="Pair by phone number (a code to type on the phone)", body=PairBody, response=Data[PairOut])  # fmt: skip
 async def pair(request: Request, instance_id: uuid.UUID, body: PairBody) -> dict[str, Any]:
     row = await _row(request, instance_id)
+    if not (body.phone_number or body.phone):
+        raise ApiError(400, "VALIDATION_ERROR", "the phone number to pair is missing",
+                       {"fields": {"phoneNumber": ["required"]}})  # fmt: skip
     cls = request.app.ctx.plugins.channels.get(row["channel"])
     if cls is None or not cls.capabilities.can_pair:
         raise ApiError(400, "CAPABILITY_NOT_SUPPORTED", f"the {row['channel']} channel does not pair",
@@ -216,13 +239,21 @@ async def pair(request: Request, instance_id: uuid.UUID, body: PairBody) -> dict
     try:
         reply = await request.app.ctx.nats.request(
             subjects.instance_control(instance_id),
-            orjson.dumps({"instanceId": str(instance_id), "action": "pair", "args": {"phone": body.phone}}), timeout=15)  # fmt: skip
+            orjson.dumps({"instanceId": str(instance_id), "action": "pair",
+                         "args": {"phone": body.phone_number or body.phone}}), timeout=15)  # fmt: skip
     except Exception:
         raise ApiError(409, "NOT_CONNECTED", "the instance is not running on any node: connect it first") from None
     answer = orjson.loads(reply.data)
     if not answer.get("ok"):
         raise ApiError(409, "PAIRING_FAILED", str(answer.get("error")))
-    return {"data": {"result": answer.get("result") or {}}}
+    result = answer.get("result") or {}
+    return {
+        "data": {
+            "code": result.get("code"),
+            "expiresIn": result.get("expiresIn", 60) if result.get("code") else None,
+            "result": result,
+        }
+    }
 
 
 async def _directory(request: Request, instance_id: uuid.UUID, action: str, query: DirectoryQuery) -> dict[str, Any]:
