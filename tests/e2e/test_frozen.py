@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +123,25 @@ def test_frozen_binary_installs_starts_and_stops(build: Build, frozen_home: Froz
     assert response.json()["version"] == VERSION
     key = {"x-api-key": home.cli_key()}
     channels = httpx.get(f"{home.url}/api/v2/instances/supported-channels", headers=key, timeout=10).json()["items"]
-    assert {"loopback", "discord"} <= {c["key"] for c in channels}  # first-party plugins are in the binary
+    assert {"loopback", "discord", "whatsapp-baileys"} <= {c["key"] for c in channels}  # first-party plugins
+    # WhatsApp runs whatsmeow in-process: the binary loads neonize's Go library from the bundle (never downloads it)
+    # and reports truthfully that WhatsApp cannot be reached from here (no network), or shows a QR code if it can
+    assert list((build.internal / "neonize").glob("neonize-linux-*.so"))
+    made = httpx.post(f"{home.url}/api/v2/instances", headers=key, timeout=10,
+                      json={"name": "wa", "channel": "whatsapp-baileys", "config": {"dialTimeout": 3}})  # fmt: skip
+    assert made.status_code == 201, made.text
+    wa = made.json()["data"]["id"]
+    assert httpx.post(f"{home.url}/api/v2/instances/{wa}/connect", headers=key, timeout=10).status_code == 200
+    deadline, state = time.monotonic() + 60, {}
+    while time.monotonic() < deadline:
+        state = httpx.get(f"{home.url}/api/v2/instances/{wa}/status", headers=key, timeout=10).json()["data"]
+        if state["state"] in ("reconnecting", "needs_auth", "error"):
+            break
+        time.sleep(0.5)
+    assert state["state"] in ("reconnecting", "needs_auth"), state
+    if state["state"] == "reconnecting":
+        assert "WhatsApp" in (state.get("message") or ""), state
+    httpx.post(f"{home.url}/api/v2/instances/{wa}/disconnect", headers=key, timeout=10)
 
     # Every process is the bundle's: the supervisor and API re-run the frozen binary, postgres and nats-server run
     # from _internal (in place: the service user can reach the 0755 bundle, so no copy under data/runtime).
