@@ -43,7 +43,7 @@ STREAMS = (
     Stream("ACCESS", ("access.>",), 30),
     Stream("AGENT", ("agent.>",), 7),
     Stream("CUSTOM", ("custom.>",), 7),
-    Stream("SYSTEM", ("system.>", "sync.>", "batch-job.>", "presence.>"), 7),
+    Stream("SYSTEM", ("system.>", "sync.>", "profile.>", "batch-job.>", "presence.>"), 7),
     Stream("COMMAND", ("command.>",), 7, work_queue=True),
 )
 

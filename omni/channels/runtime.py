@@ -53,7 +53,7 @@ LEASE_TTL = 6.0
 RENEW = 2.0
 ID_SPACE = uuid.UUID("6f0d3a52-5c1e-4d0a-9a57-1c0e6e9f0b11")  # envelope ids derived from de-duplication keys
 SENT_STATES = ("sent", "delivered", "read", "played")
-CALL_TIMEOUT = 30.0  # seconds an account or group action may take on the platform
+CALL_TIMEOUT = 20.0  # seconds an account or group action may take on the platform
 CALLABLE = frozenset({"check_numbers", "get_profile", "update_profile", "set_profile_picture", "set_blocked",
                       "fetch_blocklist", "fetch_privacy", "create_group", "group_invite_link", "join_group",
                       "set_group_picture", "update_group_participants", "reject_call"})  # fmt: skip
@@ -74,16 +74,16 @@ async def bucket(js: JetStreamContext, name: str, ttl: float | None) -> KeyValue
 
 
 async def publish_event(js: JetStreamContext, event_type: str, payload: dict[str, Any], *, instance_id: str,
-                        channel: str, dedupe_key: str, source: str, correlation_id: str | None = None) -> None:  # fmt: skip
+                        channel: str, dedupe_key: str, source: str, correlation_id: str | None = None) -> Any:  # fmt: skip
     """Publish a core event of an instance durably (returns once JetStream has it); the same `dedupe_key` is the
     same event (JetStream drops the copy inside its window, the journal after it)."""
     env = envelopes.make(event_type, payload, instance_id=instance_id, channel=channel, source=source,
                          correlation_id=correlation_id, event_id=event_id(dedupe_key))  # fmt: skip
-    await js.publish(subjects.event(event_type, channel, instance_id), envelopes.encode(env),
+    return await js.publish(subjects.event(event_type, channel, instance_id), envelopes.encode(env),
                      headers={"Nats-Msg-Id": dedupe_key}, timeout=5)  # fmt: skip
 
 
-async def publish_inbound(js: JetStreamContext, instance_id: str, channel: str, event: Any, source: str) -> None:
+async def publish_inbound(js: JetStreamContext, instance_id: str, channel: str, event: Any, source: str) -> Any:
     """`ctx.emit`: a normalised inbound event onto its stream, de-duplicated on (instance, external id, type)."""
     if getattr(event, "kind", None) not in INBOUND_KINDS:
         raise TypeError(f"emit takes an omni.channels.types.Inbound* event, not {type(event).__name__}")
@@ -91,7 +91,7 @@ async def publish_inbound(js: JetStreamContext, instance_id: str, channel: str, 
         event.kind, removed=getattr(event, "removed", False), status=getattr(event, "status", None),
         state=getattr(event, "state", None),
     )  # fmt: skip
-    await publish_event(js, event_type, event.dump(), instance_id=instance_id, channel=channel,
+    return await publish_event(js, event_type, event.dump(), instance_id=instance_id, channel=channel,
                         dedupe_key=f"{instance_id}:{event.external_id}:{event_type}", source=source)  # fmt: skip
 
 
@@ -107,28 +107,32 @@ class Runner:
         self.channel: Channel | None = None
         self.sender: Consumer | None = None
         self.task: asyncio.Task[None] | None = None
-        self.syncs: dict[str, asyncio.Task[None]] = {}  # sync jobs running here, by job id
+        self.sync_task: asyncio.Task[None] | None = None  # the sync jobs of this instance, run here one by one
+        self.sync_again = False
+        self.stopped = False
         self.log = log.getChild(f"{self.channel_key}.{self.id[:8]}")
 
     def start(self) -> None:
+        self.stopped = False
         self.task = asyncio.create_task(self._supervise(), name=f"instance-{self.id}")
 
     async def stop(self, *, logout: bool = False) -> None:
+        self.stopped = True
         if logout and self.channel is not None:  # while the connection is still open (an unlink needs it)
             try:
                 await self.channel.logout()
             except Exception as exc:
                 self.log.warning("logout failed: %s", exc)
-        for job in self.syncs.values():
-            job.cancel()
+        jobs = self.sync_task
+        if jobs is not None:
+            jobs.cancel()
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
-        for job in list(self.syncs.values()):
+        if jobs is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await job
-        self.syncs.clear()
+                await jobs
 
     # -- state ------------------------------------------------------------------------------------------------------
 
@@ -203,7 +207,7 @@ class Runner:
                 except Exception as exc:
                     raise ChannelNotReady(f"omni's event bus: {type(exc).__name__}: {exc}") from exc
                 try:  # sync jobs waiting for this instance, or cut short by a restart
-                    await sync.resume(self)
+                    sync.resume(self)
                 except Exception as exc:
                     self.log.warning("could not resume sync jobs: %s", exc)
                 await channel.wait_closed()
@@ -360,7 +364,7 @@ class Runtime:
 
         self.sub = await self.nc.subscribe(subjects.instances_changed(), cb=changed)
 
-        async def control(msg: Any) -> None:
+        async def answer(msg: Any) -> None:
             try:
                 request = orjson.loads(msg.data)
                 instance_id, action = str(request["instanceId"]), str(request["action"])
@@ -371,6 +375,12 @@ class Runtime:
                 with contextlib.suppress(Exception):
                     await msg.respond(orjson.dumps(answer, default=str))
 
+        async def control(msg: Any) -> None:  # nats-py runs a callback at a time: a slow action must not hold the rest
+            task = asyncio.create_task(answer(msg))
+            self.controls.add(task)
+            task.add_done_callback(self.controls.discard)
+
+        self.controls: set[asyncio.Task[None]] = set()
         self.control_sub = await self.nc.subscribe(subjects.instance_controls(), cb=control)
         self.task = asyncio.create_task(self._loop(), name="channel-runtime")
 
@@ -480,7 +490,8 @@ class Runtime:
             fetch = channel.fetch_contacts if action == "contacts" else channel.fetch_groups
             return {"ok": True, "result": {"items": await fetch(parent=args.get("parent"))}}
         elif action == "sync":
-            await sync.resume(runner)
+            if ((await self.read_state(instance_id)) or {}).get("state") == "connected":
+                sync.resume(runner)  # else the job waits: it starts when the instance connects
         elif action == "call":
             return await self._call(runner, str(args.get("method")), args.get("kwargs") or {})
         else:

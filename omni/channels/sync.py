@@ -18,6 +18,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import orjson
 from tortoise import Tortoise
 
@@ -47,24 +48,73 @@ async def _execute(sql: str, *args: Any) -> None:
     await Tortoise.get_connection("default").execute_query(sql, list(args))
 
 
-async def resume(runner: Runner) -> None:
-    """Start every pending or interrupted job of the runner's instance that is not running here yet."""
-    jobs = await _rows("select id from sync_jobs where instance_id = $1 and status in ('pending', 'running') "
-                       "order by created_at", uuid.UUID(runner.id))  # fmt: skip
-    for row in jobs:
-        job_id = str(row["id"])
-        task = runner.syncs.get(job_id)
-        if task is None or task.done():
-            runner.syncs[job_id] = asyncio.create_task(Job(runner, job_id).run(), name=f"sync-{job_id}")
+ABANDONED = 60  # seconds without a heartbeat after which a running job is taken over (its node died)
+HEARTBEAT = 15.0
+
+
+class Cancelled(Exception):
+    pass
+
+
+def resume(runner: Runner) -> None:
+    """Run the instance's pending (and abandoned) jobs here, one at a time, oldest first."""
+    if runner.stopped:  # a control message that raced the instance's stop
+        return
+    task = runner.sync_task
+    if task is not None and not task.done():
+        runner.sync_again = True  # the worker looks once more before it ends
+        return
+    runner.sync_again = False
+    runner.sync_task = asyncio.create_task(_work(runner), name=f"sync-{runner.id}")
+
+
+async def _work(runner: Runner) -> None:
+    try:
+        await _jobs(runner)
+    except asyncio.CancelledError:  # stopped while claiming one: nothing of this instance runs here any more
+        with contextlib.suppress(Exception):
+            await asyncio.shield(_execute("update sync_jobs set status = 'pending', updated_at = now() where "
+                                          "instance_id = $1 and status = 'running'", uuid.UUID(runner.id)))  # fmt: skip
+        raise
+
+
+async def _jobs(runner: Runner) -> None:
+    while True:
+        rows = await _rows(
+            "update sync_jobs set status = 'running', started_at = coalesce(started_at, now()), updated_at = now() "
+            "where id = (select id from sync_jobs where instance_id = $1 and (status = 'pending' or (status = "
+            "'running' and updated_at < now() - make_interval(secs => $2))) order by created_at limit 1 "
+            "for update skip locked) returning *", uuid.UUID(runner.id), float(ABANDONED))  # fmt: skip
+        if not rows:
+            if runner.sync_again:
+                runner.sync_again = False
+                continue
+            return
+        job = Job(runner, rows[0])
+        try:
+            await job.run()
+        except asyncio.CancelledError:  # the instance stopped here: the job waits for its next connect
+            with contextlib.suppress(Exception):
+                await asyncio.shield(_execute(
+                    "update sync_jobs set status = 'pending', progress = $2::jsonb, updated_at = now() where id = $1 "
+                    "and status = 'running'", uuid.UUID(job.id), orjson.dumps(job.progress).decode()))  # fmt: skip
+            raise
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return None if value is None or value == "" else str(value)[:limit]
 
 
 class Job:
-    def __init__(self, runner: Runner, job_id: str) -> None:
-        self.runner, self.id = runner, job_id
+    def __init__(self, runner: Runner, row: dict[str, Any]) -> None:
+        self.runner, self.row, self.id = runner, row, str(row["id"])
         self.progress: dict[str, Any] = {"fetched": 0, "stored": 0, "duplicates": 0, "contacts": 0, "groups": 0,
-                                         "chats": 0, "chatsDone": 0, "phase": None}  # fmt: skip
+                                         "chats": 0, "chatsDone": 0, "errors": 0, "phase": None}  # fmt: skip
         self.last_report = 0.0
-        self.row: dict[str, Any] = {}
 
     # -- reporting --------------------------------------------------------------------------------------------------
 
@@ -82,33 +132,38 @@ class Job:
         if not force and now - self.last_report < PROGRESS_EVERY:
             return
         self.last_report = now
-        await _execute("update sync_jobs set progress = $2::jsonb, updated_at = now() where id = $1",
-                       uuid.UUID(self.id), orjson.dumps(self.progress).decode())  # fmt: skip
+        status = await Tortoise.get_connection("default").execute_query_dict(
+            "update sync_jobs set progress = $2::jsonb, updated_at = now() where id = $1 returning status",
+            [uuid.UUID(self.id), orjson.dumps(self.progress).decode()])  # fmt: skip
+        if not status or status[0]["status"] == "cancelled":
+            raise Cancelled
         await self._event("sync.progress")
+
+    async def _heartbeat(self) -> None:
+        """Tells other nodes the job is alive while a long platform call runs (no progress to report)."""
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            with contextlib.suppress(Exception):
+                await _execute("update sync_jobs set updated_at = now() where id = $1 and status = 'running'",
+                               uuid.UUID(self.id))  # fmt: skip
 
     # -- the job ----------------------------------------------------------------------------------------------------
 
     async def run(self) -> None:
-        rows = await _rows("select * from sync_jobs where id = $1", uuid.UUID(self.id))
-        if not rows or rows[0]["status"] not in ("pending", "running"):
-            return
-        self.row = rows[0]
         raw = self.row.get("config") or {}
         config = orjson.loads(raw) if isinstance(raw, str | bytes) else dict(raw)
-        await _execute("update sync_jobs set status = 'running', started_at = coalesce(started_at, now()), "
-                       "updated_at = now() where id = $1", uuid.UUID(self.id))  # fmt: skip
-        await self._event("sync.started", {"config": config})
         kind = self.row["sync_type"]
+        beat = asyncio.create_task(self._heartbeat())
         try:
+            await self._event("sync.started", {"config": config})
             for phase in ("profile", "contacts", "groups", "messages"):
                 if kind in (phase, "all"):
                     self.progress["phase"] = phase
                     await self._report(force=True)
                     await getattr(self, f"_{phase}")(config, required=kind == phase)
-        except asyncio.CancelledError:  # the instance stopped here: the job resumes where it runs next
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._report(force=True))
-            raise
+        except Cancelled:
+            await self._event("sync.failed", {"error": "cancelled"})
+            return
         except Exception as exc:
             message = str(exc) if isinstance(exc, ChannelError) else f"{type(exc).__name__}: {exc}"
             log.warning("sync job %s failed: %s", self.id, message)
@@ -117,6 +172,8 @@ class Job:
                            uuid.UUID(self.id), message[:2000], orjson.dumps(self.progress).decode())  # fmt: skip
             await self._event("sync.failed", {"error": message})
             return
+        finally:
+            beat.cancel()
         self.progress["phase"] = None
         await _execute("update sync_jobs set status = 'completed', progress = $2::jsonb, completed_at = now(), "
                        "updated_at = now() where id = $1", uuid.UUID(self.id), orjson.dumps(self.progress).decode())  # fmt: skip
@@ -156,17 +213,18 @@ class Job:
 
     async def _profile(self, config: dict[str, Any], *, required: bool) -> None:
         channel = await self._channel()
-        facts = dict(channel.status() or {})
+        status = dict(channel.status() or {})
+        facts: dict[str, Any] = {}
         if self.runner.cls.supports("get_profile"):
             with contextlib.suppress(ChannelError):
-                facts.update({k: v for k, v in (await self._call("get_profile")).items() if v is not None})
-        owner = facts.get("ownerIdentifier") or facts.get("phone") or facts.get("id")
-        name = facts.get("profileName") or facts.get("name")
+                facts = {k: v for k, v in (await self._call("get_profile") or {}).items() if v is not None}
+        owner = _text(status.get("ownerIdentifier") or facts.get("phone") or facts.get("id"), 255)
+        name = _text(facts.get("name") or status.get("profileName"), 255)
         await _execute("update instances set owner_identifier = coalesce($2, owner_identifier), profile_name = "
                        "coalesce($3, profile_name), profile_pic_url = coalesce($4, profile_pic_url), profile_bio = "
                        "coalesce($5, profile_bio), profile_synced_at = now(), updated_at = now() where id = $1",
-                       uuid.UUID(self.runner.id), owner and str(owner)[:255], name and str(name)[:255],
-                       facts.get("pictureUrl"), facts.get("status"))  # fmt: skip
+                       uuid.UUID(self.runner.id), owner, name, _text(facts.get("pictureUrl"), 4000),
+                       _text(facts.get("status"), 4000))  # fmt: skip
         self.progress["profile"] = {
             k: facts.get(k) for k in ("id", "name", "status", "pictureUrl", "phone") if facts.get(k)
         }
@@ -179,30 +237,43 @@ class Job:
         instance_id = uuid.UUID(self.runner.id)
         channel = self.runner.channel_key
         for contact in contacts:  # a person per contact; one with a known phone joins that phone's person
-            uid, name = str(contact["id"])[:255], (contact.get("name") or None)
-            phone = contact.get("phone") or None
-            existing = await _rows("select id from platform_identities where channel = $1 and instance_id = $2 and "
-                                   "platform_user_id = $3", channel, instance_id, uid)  # fmt: skip
-            if existing:
-                await _execute("update platform_identities set platform_username = coalesce($2, platform_username), "
-                               "profile_pic_url = coalesce($3, profile_pic_url), updated_at = now() where id = $1",
-                               existing[0]["id"], name and name[:255], contact.get("avatarUrl"))  # fmt: skip
-            else:
-                person = await _rows("select id from persons where primary_phone = $1 limit 1", phone) if phone else []
-                person_id = person[0]["id"] if person else uuid.uuid4()
-                if not person:
-                    await _execute("insert into persons (id, display_name, primary_phone, avatar_url, created_at, "
-                                   "updated_at) values ($1, $2, $3, $4, now(), now())", person_id, name and name[:255],
-                                   phone, contact.get("avatarUrl"))  # fmt: skip
-                await _execute(
-                    "insert into platform_identities (id, person_id, channel, instance_id, platform_user_id, "
-                    "platform_username, profile_pic_url, message_count, first_seen_at, last_seen_at, linked_by, "
-                    "confidence, created_at, updated_at) values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 0, now(), "
-                    "now(), $7, 100, now(), now()) on conflict (channel, instance_id, platform_user_id) do nothing",
-                    person_id, channel, instance_id, uid, name and name[:255], contact.get("avatarUrl"),
-                    "phone_match" if person else "initial")  # fmt: skip
-            self.progress["contacts"] += 1
+            try:
+                await self._contact(contact, instance_id, channel)
+                self.progress["contacts"] += 1
+            except (asyncpg.PostgresError, ValueError, TypeError) as exc:
+                self.progress["errors"] += 1
+                log.warning("sync job %s: contact %r not stored: %s", self.id, contact.get("id"), exc)
             await self._report()
+
+    async def _contact(self, contact: dict[str, Any], instance_id: uuid.UUID, channel: str) -> None:
+        uid, name = str(contact["id"])[:255], _text(contact.get("name"), 255)
+        avatar = _text(contact.get("avatarUrl"), 4000)
+        digits = "".join(c for c in str(contact.get("phone") or "") if c.isdigit())
+        phone = f"+{digits}" if 6 <= len(digits) <= 20 else None
+        conn = Tortoise.get_connection("default")
+        async with conn._in_transaction() as tx:
+            found = await tx.execute_query_dict(
+                "update platform_identities set platform_username = coalesce($4, platform_username), profile_pic_url = "
+                "coalesce($5, profile_pic_url), updated_at = now() where channel = $1 and instance_id = $2 and "
+                "platform_user_id = $3 returning id", [channel, instance_id, uid, name, avatar])  # fmt: skip
+            if found:
+                return
+            if phone:
+                person = (await tx.execute_query_dict(
+                    "insert into persons (id, display_name, primary_phone, avatar_url, created_at, updated_at) values "
+                    "($1, $2, $3, $4, now(), now()) on conflict (primary_phone) do update set display_name = "
+                    "coalesce(persons.display_name, excluded.display_name) returning id",
+                    [uuid.uuid4(), name, phone, avatar]))[0]["id"]  # fmt: skip
+            else:
+                person = uuid.uuid4()
+                await tx.execute_query("insert into persons (id, display_name, avatar_url, created_at, updated_at) "
+                                       "values ($1, $2, $3, now(), now())", [person, name, avatar])  # fmt: skip
+            await tx.execute_query(
+                "insert into platform_identities (id, person_id, channel, instance_id, platform_user_id, "
+                "platform_username, profile_pic_url, message_count, first_seen_at, last_seen_at, linked_by, "
+                "confidence, created_at, updated_at) values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 0, now(), "
+                "now(), $7, 100, now(), now()) on conflict (channel, instance_id, platform_user_id) do nothing",
+                [person, channel, instance_id, uid, name, avatar, "phone_match" if phone else "initial"])  # fmt: skip
 
     async def _groups(self, config: dict[str, Any], *, required: bool) -> None:
         if not self._supports("fetch_groups", required):
@@ -215,6 +286,7 @@ class Job:
             count = group.get("memberCount")
             if count is None and isinstance(group.get("participants"), list):
                 count = len(group["participants"])
+            count = count if isinstance(count, int) and 0 <= count < 2**31 else None
             await _execute(
                 "insert into chats (id, instance_id, external_id, chat_type, channel, name, description, "
                 "participant_count, message_count, unread_count, settings, created_at, updated_at) values "
@@ -223,7 +295,7 @@ class Job:
                 "description = coalesce(excluded.description, chats.description), participant_count = "
                 "coalesce($7, chats.participant_count), updated_at = now()",
                 uuid.UUID(self.runner.id), str(group["id"])[:255], chat_type, self.runner.channel_key,
-                group.get("name") and str(group["name"])[:255], group.get("topic"), count)  # fmt: skip
+                _text(group.get("name"), 255), _text(group.get("topic"), 10_000), count)  # fmt: skip
             self.progress["groups"] += 1
             await self._report()
 
@@ -240,7 +312,15 @@ class Job:
             chats = [r["external_id"] for r in rows]
         self.progress["chats"] = len(chats)
         for chat_id in chats:
-            await self._chat_history(chat_id, since)
+            try:
+                await self._chat_history(chat_id, since)
+            except (Cancelled, ChannelNotReady):
+                raise
+            except Exception as exc:  # one chat the account cannot read never stops the others
+                self.progress["errors"] += 1
+                self.progress.setdefault("failedChats", {})[chat_id] = str(exc)[:300]
+                if len(chats) == 1:
+                    raise
             self.progress["chatsDone"] += 1
             await self._report()
 
@@ -254,6 +334,8 @@ class Job:
             page = [e for e in page if getattr(e, "kind", None) in INBOUND_KINDS and e.external_id not in seen]
             if not page:
                 return
+            for event in page:
+                event.timestamp = _aware(event.timestamp)
             page.sort(key=lambda e: e.timestamp)
             fresh = [e for e in page if since is None or e.timestamp >= since]
             self.progress["fetched"] += len(fresh)
@@ -267,9 +349,10 @@ class Job:
                     self.progress["duplicates"] += 1
                     continue
                 event.history = True
-                await publish_inbound(self.runner.runtime.js, self.runner.id, self.runner.channel_key, event, "sync")
-                self.progress["stored"] += 1
-            await self._report()
+                ack = await publish_inbound(self.runner.runtime.js, self.runner.id, self.runner.channel_key, event,
+                                            "sync")  # fmt: skip
+                self.progress["duplicates" if getattr(ack, "duplicate", False) else "stored"] += 1
+            await self._report(force=True)
             oldest = page[0]
             if len(fresh) < len(page) or oldest.external_id == before:  # reached the depth, or no older page
                 return

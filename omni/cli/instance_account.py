@@ -182,8 +182,10 @@ def register(instances: click.Group) -> None:
     @click.option("--chat", "chat", help="Only this chat (its platform id).")
     @click.option("--download-media", is_flag=True, help="Download the media of synced messages too.")
     @click.option("--no-wait", is_flag=True, help="Start the job and return (follow it with `omni instances syncs`).")
+    @click.option("--timeout", type=click.IntRange(1, 86_400), default=3600, show_default=True,
+                  help="Seconds to follow the job (it goes on in the server after).")  # fmt: skip
     def sync(s: Session, instance: str, kind: str, depth: str, chat: str | None, download_media: bool,
-             no_wait: bool) -> None:  # fmt: skip
+             no_wait: bool, timeout: int) -> None:  # fmt: skip
         """Store the past from the platform: profile, contacts, groups, messages (WhatsApp history, Discord
         channels …). Stored once however often it runs; never counted unread, never sent to an agent.
 
@@ -196,10 +198,21 @@ def register(instances: click.Group) -> None:
         if no_wait:
             s.out.emit(job, message=f"sync job {job.id} started")
             return
-        job = _follow(s, instance_id, job)
+        job = _follow(s, instance_id, job, timeout)
+        if job.status in ("pending", "running"):
+            raise UsageProblem(f"sync job {job.id} is still {job.status} after {timeout} s",
+                               hint=f"it goes on in the server: `omni instances syncs {instance}`; "
+                               f"`omni instances sync-cancel {instance} {job.id}` stops it")  # fmt: skip
         if job.status == "failed":
             raise UsageProblem(f"the sync failed: {job.error_message}", hint="`omni instances status` says more")
         s.out.emit(job, message=_summary(job.progress or {}))
+
+    @command(instances, "sync-cancel")
+    @click.argument("instance")
+    @click.argument("job")
+    def sync_cancel(s: Session, instance: str, job: str) -> None:
+        """Cancel a sync job (what it stored stays)."""
+        s.out.emit(s.client.instances.cancel_sync(s.resolve("instance", instance), job), message="sync cancelled")
 
     @command(instances, "syncs")
     @click.argument("instance")
@@ -216,8 +229,9 @@ def _summary(progress: dict[str, Any]) -> str:
     return "synced: " + (", ".join(parts) or "nothing new")
 
 
-def _follow(s: Session, instance_id: str, job: Any) -> Any:
-    """Poll the job until it ends: a progress bar on a terminal (stderr), JSON lines of progress otherwise."""
+def _follow(s: Session, instance_id: str, job: Any, timeout: float) -> Any:
+    """Poll the job until it ends (or `timeout`): a progress bar on a terminal (stderr), JSON lines of progress
+    otherwise. A job waiting for its instance to connect says so once."""
     import json
     import sys
 
@@ -231,8 +245,15 @@ def _follow(s: Session, instance_id: str, job: Any) -> Any:
     try:
         if bar:
             bar.start()
-        while job.status in ("pending", "running"):
+        deadline, told = time.monotonic() + timeout, False
+        while job.status in ("pending", "running") and time.monotonic() < deadline:
             time.sleep(0.5)
+            if job.status == "pending" and not told and time.monotonic() > deadline - timeout + 3:
+                told = True
+                state = s.client.instances.status(instance_id).state
+                if state != "connected":
+                    s.out.note(f"the instance is {state}: the job starts when it connects (`omni instances "
+                               f"connect`)")  # fmt: skip
             job = s.client.instances.sync_job(instance_id, job.id)
             progress = job.progress or {}
             if bar is not None and task is not None:

@@ -2519,7 +2519,7 @@ class DirectoryPage(BaseModel):
 
 
 class Participant(RootModel[str]):
-    root: Annotated[str, Field(max_length=100000)]
+    root: Annotated[str, Field(max_length=255, min_length=1)]
 
 
 class GroupCreateBody(BaseModel):
@@ -3253,7 +3253,7 @@ class SyncBody(BaseModel):
         bool,
         Field(
             alias="downloadMedia",
-            description="download the media of synced messages",
+            description="kept for v2 clients; media of synced messages is downloaded as the channel's own setting says (WhatsApp: `downloadMedia`)",
             title="Downloadmedia",
         ),
     ] = False
@@ -3262,7 +3262,7 @@ class SyncBody(BaseModel):
         Field(
             description="seconds to wait for the job to end before answering",
             ge=0.0,
-            le=60.0,
+            le=25.0,
             title="Wait",
         ),
     ] = None

@@ -211,6 +211,9 @@ class Instances(Crud):
     def syncs(self, instance_id: Id, **filters: Any) -> Page[m.SyncJobOut]:
         return self._list(self._at(instance_id, "sync"), model=m.SyncJobOut, **filters)
 
+    def cancel_sync(self, instance_id: Id, job_id: Id) -> m.SyncJobOut:
+        return self._run("POST", self._at(instance_id, "sync", _id(job_id), "cancel"), model=m.SyncJobOut)
+
     def sync_job(self, instance_id: Id, job_id: Id) -> m.SyncJobOut:
         return self._run("GET", self._at(instance_id, "sync", _id(job_id)), model=m.SyncJobOut)
 

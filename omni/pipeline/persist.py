@@ -371,6 +371,11 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
         await conn.execute(
             "update messages m set reply_to_message_id = r.id from messages r where m.id = any($1::uuid[]) "
             "and r.chat_id = m.chat_id and r.external_id = m.reply_to_external_id", replies)  # fmt: skip
+    if any(r["source"] == "sync" for r in inserted):  # history arrives newest first: earlier replies to these
+        await conn.execute(
+            "update messages m set reply_to_message_id = r.id from messages r where r.id = any($1::uuid[]) "
+            "and m.chat_id = r.chat_id and m.reply_to_external_id = r.external_id and m.reply_to_message_id is null",
+            [r["id"] for r in inserted])  # fmt: skip
     per_chat: dict[Any, dict[str, Any]] = {}
     per_instance: dict[Any, datetime] = {}
     for r in inserted:

@@ -27,7 +27,7 @@ def test_account_commands(cli_run: Cli, tmp_path: Path) -> None:
     assert cli_run.ok("instances", "update-name", name, "Helpdesk")["name"] == "Helpdesk"
     assert cli_run.ok("instances", "update-bio", name, "Mon-Fri")["status"] == "Mon-Fri"
     picture = tmp_path / "me.png"
-    picture.write_bytes(b"\x89PNG not really")
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n not really")
     assert cli_run.ok("instances", "update-picture", name, str(picture))["pictureId"]
     assert cli_run.ok("instances", "profile", name)["pictureUrl"]
     assert cli_run.ok("instances", "remove-picture", name)["pictureId"] is None
@@ -71,5 +71,9 @@ def test_sync_follows_the_job_to_the_end(cli_run: Cli) -> None:
     assert started["status"] in ("pending", "running", "completed")
     jobs = cli_run.ok("instances", "syncs", name)
     assert len(jobs) == 4 and jobs[-1]["id"] == job["id"]
+    if started["status"] != "completed":
+        cli_run("instances", "sync-cancel", name, started["id"])
+    ended = cli_run("instances", "sync-cancel", name, job["id"], ok=False)
+    assert ended.json["details"]["code"] == "CONFLICT"
     bad = cli_run("instances", "sync", name, "--depth", "2w", ok=False)
     assert bad.code == 2

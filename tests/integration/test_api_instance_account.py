@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -14,13 +15,15 @@ from tests.integration.conftest import Api, live_client
 from tests.integration.test_pipeline import loopback, until
 
 pytestmark = pytest.mark.pipeline
+PNG = b"\x89PNG\r\n\x1a\n"
 
 CONTACTS = [{"id": "alice", "name": "Alice", "phone": "+4915112345678"}, {"id": "bob", "name": "Bob"}]
 HISTORY = {
     "chat-1": [{"id": f"old-{i}", "from": "alice", "fromName": "Alice", "text": f"old message {i}",
                 "at": f"2026-11-{10 + i // 100:02d}T10:{(i % 100) // 2:02d}:{(i % 2) * 30:02d}Z"} for i in range(250)],
     "chat-2": [{"id": "ancient", "from": "bob", "text": "from long ago", "at": "2020-01-01T00:00:00Z"},
-               {"id": "recent", "from": "bob", "text": "from last week", "at": "2026-11-20T09:00:00Z"}],
+               {"id": "recent", "from": "bob", "text": "from last week",  # naive: read as UTC
+                "at": (datetime.now(UTC) - timedelta(days=7)).replace(tzinfo=None).isoformat()}],
 }  # fmt: skip
 
 
@@ -36,7 +39,7 @@ async def test_account_actions_reach_the_channel(api: Api) -> None:
         assert r.status_code == 200 and r.json()["data"]["name"] == "Support"
         r = await client.put(f"{base}/profile/status", json={"status": "Here 9-5"})
         assert r.json()["data"]["status"] == "Here 9-5"
-        picture = base64.b64encode(b"\x89PNG fake picture").decode()
+        picture = base64.b64encode(PNG + b"fake picture").decode()
         r = await client.put(f"{base}/profile/picture", json={"base64": picture})
         assert r.status_code == 200 and r.json()["data"]["pictureId"]
         own = (await client.get(f"{base}/profile")).json()["data"]
@@ -84,7 +87,7 @@ async def test_group_actions(api: Api) -> None:
         r = await client.post(f"{base}/groups/{group['id']}/participants",
                               json={"action": "promote", "participants": ["alice"]})  # fmt: skip
         assert r.json()["data"] == [{"id": "alice", "status": "ok"}]
-        picture = base64.b64encode(b"jpeg bytes").decode()
+        picture = base64.b64encode(b"\xff\xd8\xff jpeg bytes").decode()
         r = await client.put(f"{base}/groups/{group['id']}/picture", json={"base64": picture})
         assert r.status_code == 200 and r.json()["data"]["pictureId"]
         r = await client.put(f"{base}/groups/unknown-group/picture", json={"base64": picture})
@@ -113,8 +116,21 @@ async def test_bad_input_and_unconnected_instances(api: Api) -> None:
                 assert field in r.json()["error"]["details"]["fields"], r.text
         r = await client.put(f"{base}/profile/picture", json={"base64": "%%%"})
         assert r.status_code == 400 and "base64" in r.json()["error"]["details"]["fields"]
-        r = await client.put(f"{base}/profile/picture", json={"url": "http://127.0.0.1:9/none.png"})
-        assert r.status_code == 400 and "url" in r.json()["error"]["details"]["fields"]
+        for url in (
+            "http://127.0.0.1:9/none.png",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::1",
+            "http://127.0.0.1:99999/x.png",
+            "http://no-such-host.invalid/x.png",
+        ):
+            r = await client.put(f"{base}/profile/picture", json={"url": url})
+            assert r.status_code == 400 and "url" in r.json()["error"]["details"]["fields"], (url, r.text)
+        r = await client.put(f"{base}/profile/picture", json={"base64": base64.b64encode(b"GIF89a").decode()})
+        assert r.status_code == 400 and "base64" in r.json()["error"]["details"]["fields"]
+        wrapped = "data:image/png;base64," + base64.encodebytes(PNG + b"x" * 200).decode()  # with line breaks
+        assert (await client.put(f"{base}/profile/picture", json={"base64": wrapped})).status_code == 200
+        r = await client.post(f"{base}/check-number", json={"phones": ["+15550100", "call me"]})
+        assert "phones" in r.json()["error"]["details"]["fields"], r.text
 
         idle = await loopback(client, "idle", connect=False)
         r = await client.post(f"/api/v2/instances/{idle}/check-number", json={"phones": ["+15550100"]})
@@ -145,7 +161,7 @@ async def test_sync_stores_the_past_once_with_progress(api: Api) -> None:
         r = await client.post(f"{base}/loopback/inbound", json={"chatId": "chat-1", "from": "alice", "text": "hi"})
         assert r.status_code in (200, 201, 202), r.text
         await until(lambda: _count(api, instance), what="the live message stored")
-        r = await client.post(f"{base}/sync", json={"type": "all", "depth": "all", "wait": 30})
+        r = await client.post(f"{base}/sync", json={"type": "all", "depth": "all", "wait": 25})
         assert r.status_code == 202, r.text
         job = r.json()["data"]
         assert job["status"] == "completed", job
@@ -158,9 +174,9 @@ async def test_sync_stores_the_past_once_with_progress(api: Api) -> None:
 
         await until(synced, what="the synced messages stored")
         r = await client.post(f"{base}/sync", json={"type": "messages", "channelId": "chat-2", "depth": "30d",
-                                                    "wait": 30})  # fmt: skip
+                                                    "wait": 25})  # fmt: skip
         assert r.json()["data"]["progress"]["stored"] == 1, "only what is inside the depth"
-        again = (await client.post(f"{base}/sync", json={"type": "messages", "depth": "all", "wait": 30})).json()
+        again = (await client.post(f"{base}/sync", json={"type": "messages", "depth": "all", "wait": 25})).json()
         assert again["data"]["progress"]["stored"] == 1  # chat-2's ancient one; the rest are duplicates
         assert again["data"]["progress"]["duplicates"] == 251
         await asyncio.sleep(0.5)
@@ -193,6 +209,10 @@ async def test_a_sync_waits_for_the_instance_and_survives_a_restart(api: Api) ->
         r = await client.post(f"{base}/sync", json={"type": "messages", "channelId": "chat-1", "depth": "all"})
         assert r.status_code == 202 and r.json()["data"]["status"] == "pending"
         job = r.json()["data"]["id"]
+        doomed = (await client.post(f"{base}/sync", json={"type": "groups"})).json()["data"]["id"]
+        cancelled = await client.post(f"{base}/sync/{doomed}/cancel")
+        assert cancelled.status_code == 200 and cancelled.json()["data"]["status"] == "cancelled"
+        assert (await client.post(f"{base}/sync/{doomed}/cancel")).status_code == 409
         await asyncio.sleep(0.5)
         assert (await client.get(f"{base}/sync/{job}")).json()["data"]["status"] == "pending"
         assert (await client.post(f"{base}/connect")).status_code == 200
@@ -201,8 +221,40 @@ async def test_a_sync_waits_for_the_instance_and_survives_a_restart(api: Api) ->
             data = (await client.get(f"{base}/sync/{job}")).json()["data"]
             return data if data["status"] == "completed" else None
 
-        finished = await until(done, what="the job run after connect")
+        finished = await until(done, timeout=45, what="the job run after connect")
         assert finished["progress"]["stored"] == 250
+        assert (await client.get(f"{base}/sync/{doomed}")).json()["data"]["status"] == "cancelled"
+
+
+async def test_a_job_cut_short_by_a_disconnect_waits_and_resumes(api: Api) -> None:
+    big = {"chat-1": [{"id": f"m{i}", "from": "alice", "text": str(i), "at": f"2026-11-01T00:00:{i % 60:02d}Z"}
+                      for i in range(3000)]}  # fmt: skip
+    async with live_client(api) as client:
+        instance = await loopback(client, config={"history": big})
+        base = f"/api/v2/instances/{instance}"
+        job = (await client.post(f"{base}/sync", json={"type": "messages", "channelId": "chat-1",
+                                                       "depth": "all"})).json()["data"]["id"]  # fmt: skip
+        assert (await client.post(f"{base}/disconnect")).status_code == 200
+
+        async def settled() -> dict[str, Any] | None:
+            data = (await client.get(f"{base}/sync/{job}")).json()["data"]
+            return data if data["status"] in ("pending", "completed") else None
+
+        state = await until(settled, what="the job put back to pending (or done)")
+        if state["status"] == "pending":  # never left running with nobody on it
+            assert (await client.post(f"{base}/connect")).status_code == 200
+
+            async def done() -> bool:
+                return (await client.get(f"{base}/sync/{job}")).json()["data"]["status"] == "completed"
+
+            await until(done, timeout=60, what="the job finished after the reconnect")
+
+        async def stored() -> bool:
+            return await _count(api, instance) == 3000
+
+        await until(stored, what="all 3,000 stored, once")
+        await asyncio.sleep(0.5)
+        assert await _count(api, instance) == 3000
 
 
 async def _count(api: Api, instance: str) -> int:

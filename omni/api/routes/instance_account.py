@@ -7,14 +7,19 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import ipaddress
+import os
+import re
+import socket
 import time
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import httpx
 import orjson
-from pydantic import BaseModel, Field, model_validator
+from nats.errors import NoRespondersError
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sanic import Blueprint, Request
 from tortoise import Tortoise
 
@@ -28,12 +33,14 @@ from omni.channels.sync import DEPTHS, SYNC_TYPES
 bp = Blueprint("instance_account", url_prefix="/instances")
 
 PICTURE_MAX = 5 * 1024 * 1024
+PICTURE_FETCH = 10.0  # seconds to download a picture URL
+CALL_WAIT = 25.0  # under the server's 30 s response timeout; the node gives the platform 20 s
 CODES = {"VALIDATION_ERROR": 400, "CAPABILITY_NOT_SUPPORTED": 400, "NOT_FOUND": 404, "FORBIDDEN": 403,
          "NOT_CONNECTED": 409, "CHANNEL_TIMEOUT": 504}  # fmt: skip
 
 
-async def call(request: Request, instance_id: uuid.UUID, method: str, **kwargs: Any) -> Any:
-    """`method` of the instance's channel on the node that owns it; its answer, or the API error it maps to."""
+async def ready(request: Request, instance_id: uuid.UUID, method: str) -> None:
+    """400 when the channel cannot do `method`, 409 when the instance is not connected (checked before any work)."""
     row = await _row(request, instance_id)
     cls = request.app.ctx.plugins.channels.get(row["channel"])
     if cls is None or not cls.supports(method):
@@ -42,14 +49,27 @@ async def call(request: Request, instance_id: uuid.UUID, method: str, **kwargs: 
     state = (await _status(request, row))["data"]["state"]
     if state != "connected":
         raise ApiError(409, "NOT_CONNECTED", f"the instance is {state}: connect it first", {"state": state})
+
+
+async def call(request: Request, instance_id: uuid.UUID, method: str, *, checked: bool = False, **kwargs: Any) -> Any:
+    """`method` of the instance's channel on the node that owns it; its answer, or the API error it maps to."""
+    if not checked:
+        await ready(request, instance_id, method)
     if isinstance(kwargs.get("data"), bytes):
         kwargs["data"] = base64.b64encode(kwargs["data"]).decode()
-    message = {"instanceId": str(instance_id), "action": "call", "args": {"method": method, "kwargs": kwargs}}
+    message = orjson.dumps({"instanceId": str(instance_id), "action": "call",
+                            "args": {"method": method, "kwargs": kwargs}})  # fmt: skip
+    nc = request.app.ctx.nats
+    if len(message) > nc.max_payload:
+        raise ApiError(413, "PAYLOAD_TOO_LARGE", f"too large for the message bus ({nc.max_payload} bytes)",
+                       {"fields": {"base64": ["too large"]}})  # fmt: skip
     try:
-        reply = await request.app.ctx.nats.request(subjects.instance_control(instance_id), orjson.dumps(message),
-                                                   timeout=35)  # fmt: skip
-    except Exception:
+        reply = await nc.request(subjects.instance_control(instance_id), message, timeout=CALL_WAIT)
+    except NoRespondersError:
         raise ApiError(409, "NOT_CONNECTED", "the instance is not running on any node: connect it first") from None
+    except TimeoutError:
+        raise ApiError(504, "CHANNEL_TIMEOUT", f"no answer from the platform in {CALL_WAIT:g}s; the action may still "
+                       "have been applied: check before repeating it") from None  # fmt: skip
     answer = orjson.loads(reply.data)
     if not answer.get("ok"):
         code = str(answer.get("code") or "CHANNEL_ERROR")
@@ -57,54 +77,92 @@ async def call(request: Request, instance_id: uuid.UUID, method: str, **kwargs: 
     return answer.get("result")
 
 
+def _public(url: str) -> None:
+    """Refuse URLs that point into the server's own network (loopback, private, link-local, cloud metadata): a key
+    must not make the server fetch what only the server can reach. `OMNI_ALLOW_PRIVATE_URLS=1` allows them."""
+    if os.environ.get("OMNI_ALLOW_PRIVATE_URLS") == "1":
+        return
+    host = httpx.URL(url).host
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        raise ApiError(
+            400, VALIDATION_ERROR, f"cannot resolve {host!r}", {"fields": {"url": ["unknown host"]}}
+        ) from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            raise ApiError(400, VALIDATION_ERROR, "the URL points into a private network",
+                           {"fields": {"url": ["not a public address"]}})  # fmt: skip
+
+
+async def _download(url: str) -> bytes:
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, _public, url)
+        async with (
+            asyncio.timeout(PICTURE_FETCH),
+            httpx.AsyncClient(timeout=PICTURE_FETCH) as client,
+            client.stream("GET", url) as response,
+        ):
+            response.raise_for_status()
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > PICTURE_MAX:
+                    raise ApiError(413, "PAYLOAD_TOO_LARGE", f"the picture is over {PICTURE_MAX} bytes",
+                                   {"fields": {"url": ["too large"]}})  # fmt: skip
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except ApiError:
+        raise
+    except TimeoutError:
+        raise ApiError(400, VALIDATION_ERROR, f"the picture did not download in {PICTURE_FETCH:g}s",
+                       {"fields": {"url": ["too slow"]}}) from None  # fmt: skip
+    except Exception as exc:  # bad URL, refused, HTTP error …: the caller's URL, never a 500
+        raise ApiError(400, VALIDATION_ERROR, "could not download the picture",
+                       {"fields": {"url": [type(exc).__name__]}}) from None  # fmt: skip
+
+
 async def _picture(body: PictureBody) -> bytes:
     if body.base64 is not None:
+        value = re.sub(r"\s+", "", body.base64)
+        value = re.sub(r"^data:[\w/+.-]+;base64,", "", value)
         try:
-            data = base64.b64decode(body.base64, validate=True)
+            data = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise ApiError(400, VALIDATION_ERROR, "base64 is not valid base64",
                            {"fields": {"base64": ["not base64"]}}) from None  # fmt: skip
     else:
-        try:
-            async with (
-                httpx.AsyncClient(timeout=15, follow_redirects=True) as client,
-                client.stream("GET", str(body.url)) as response,
-            ):
-                response.raise_for_status()
-                chunks, size = [], 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > PICTURE_MAX:
-                        raise ApiError(413, "PAYLOAD_TOO_LARGE", f"the picture is over {PICTURE_MAX} bytes",
-                                       {"fields": {"url": ["too large"]}})  # fmt: skip
-                    chunks.append(chunk)
-                data = b"".join(chunks)
-        except httpx.HTTPError as exc:
-            raise ApiError(400, VALIDATION_ERROR, f"could not download the picture: {exc}",
-                           {"fields": {"url": [str(exc)[:200]]}}) from None  # fmt: skip
+        data = await _download(str(body.url))
     if not data:
         raise ApiError(400, VALIDATION_ERROR, "the picture is empty", {"fields": {"base64": ["empty"]}})
     if len(data) > PICTURE_MAX:
-        raise ApiError(413, "PAYLOAD_TOO_LARGE", f"the picture is over {PICTURE_MAX} bytes")
+        raise ApiError(413, "PAYLOAD_TOO_LARGE", f"the picture is over {PICTURE_MAX} bytes",
+                       {"fields": {"base64": ["too large"]}})  # fmt: skip
+    if not data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
+        field = "base64" if body.base64 is not None else "url"
+        raise ApiError(
+            400, VALIDATION_ERROR, "the picture must be a JPEG or a PNG", {"fields": {field: ["not JPEG/PNG"]}}
+        )
     return data
 
 
 # -- inputs and outputs -------------------------------------------------------------------------------------------------
 
-Phone = Field(min_length=3, max_length=32, pattern=r"^\+?[0-9][0-9 ().-]{2,30}$")
-UserRef = Field(min_length=1, max_length=255)
+Member = Annotated[str, Field(min_length=1, max_length=255)]
 
 
 class CheckNumbersBody(ApiModel):
     phones: list[str] = Field(min_length=1, max_length=100, description="phone numbers, E.164 or digits")
 
-    @model_validator(mode="after")
-    def _phones(self) -> CheckNumbersBody:
-        bad = [p for p in self.phones if not (3 <= len(p) <= 32 and sum(c.isdigit() for c in p) >= 3
-                                              and all(c.isdigit() or c in "+ ().-" for c in p))]  # fmt: skip
+    @field_validator("phones")
+    @classmethod
+    def _phones(cls, phones: list[str]) -> list[str]:
+        bad = [p for p in phones if not (3 <= len(p) <= 32 and sum(c.isdigit() for c in p) >= 3
+                                         and all(c.isdigit() or c in "+ ().-" for c in p))]  # fmt: skip
         if bad:
             raise ValueError(f"not phone numbers: {', '.join(bad[:5])}")
-        return self
+        return phones
 
 
 class NumberOut(BaseModel):
@@ -175,7 +233,7 @@ class Done(BaseModel):
 
 class GroupCreateBody(ApiModel):
     subject: str = Field(min_length=1, max_length=100)
-    participants: list[str] = Field(default_factory=list, max_length=1024,
+    participants: list[Member] = Field(default_factory=list, max_length=1024,
                                     description="ids or phone numbers of the members")  # fmt: skip
 
 
@@ -197,7 +255,7 @@ class JoinBody(ApiModel):
 
 class ParticipantsBody(ApiModel):
     action: Literal["add", "remove", "promote", "demote"]
-    participants: list[str] = Field(min_length=1, max_length=256)
+    participants: list[Member] = Field(min_length=1, max_length=256)
 
 
 class ParticipantResult(BaseModel):
@@ -263,8 +321,9 @@ async def profile_status(request: Request, instance_id: uuid.UUID, body: StatusB
 @endpoint(bp, "PUT", "/<instance_id:uuid>/profile/picture", scope="instances:write",
           summary="Set the account's picture", body=PictureBody, response=Data[PictureOut])  # fmt: skip
 async def profile_picture(request: Request, instance_id: uuid.UUID, body: PictureBody) -> dict[str, Any]:
-    await _row(request, instance_id)
-    return {"data": await call(request, instance_id, "set_profile_picture", data=await _picture(body))}
+    await ready(request, instance_id, "set_profile_picture")
+    data = await _picture(body)
+    return {"data": await call(request, instance_id, "set_profile_picture", checked=True, data=data)}
 
 
 @endpoint(bp, "DELETE", "/<instance_id:uuid>/profile/picture", scope="instances:write",
@@ -326,7 +385,7 @@ async def join_group(request: Request, instance_id: uuid.UUID, body: JoinBody) -
     return {"data": await call(request, instance_id, "join_group", code=body.code.strip())}
 
 
-@endpoint(bp, "GET", "/<instance_id:uuid>/groups/<group_id:str>/invite", scope="instances:read",
+@endpoint(bp, "GET", "/<instance_id:uuid>/groups/<group_id:str>/invite", scope="instances:write",
           summary="A group's invite link", response=Data[InviteOut])  # fmt: skip
 async def group_invite(request: Request, instance_id: uuid.UUID, group_id: str) -> dict[str, Any]:
     return {"data": await call(request, instance_id, "group_invite_link", group_id=_jid(group_id), revoke=False)}
@@ -342,9 +401,10 @@ async def revoke_group_invite(request: Request, instance_id: uuid.UUID, group_id
           summary="Set a group's picture", body=PictureBody, response=Data[PictureOut])  # fmt: skip
 async def group_picture(request: Request, instance_id: uuid.UUID, group_id: str, body: PictureBody) -> dict[str, Any]:
     _jid(group_id)
-    await _row(request, instance_id)
-    return {"data": await call(request, instance_id, "set_group_picture", group_id=group_id,
-                               data=await _picture(body))}  # fmt: skip
+    await ready(request, instance_id, "set_group_picture")
+    data = await _picture(body)
+    return {"data": await call(request, instance_id, "set_group_picture", checked=True, group_id=group_id,
+                               data=data)}  # fmt: skip
 
 
 @endpoint(bp, "POST", "/<instance_id:uuid>/groups/<group_id:str>/participants", scope="instances:write",
@@ -363,8 +423,12 @@ class SyncBody(ApiModel):
     type: Literal[SYNC_TYPES] = "all"  # type: ignore[valid-type]
     depth: Literal[tuple(DEPTHS)] = "7d"  # type: ignore[valid-type]
     channel_id: str | None = Field(None, min_length=1, max_length=255, description="only this chat (messages)")
-    download_media: bool = Field(False, description="download the media of synced messages")
-    wait: float | None = Field(None, ge=0, le=60, description="seconds to wait for the job to end before answering")
+    download_media: bool = Field(
+        False,
+        description="kept for v2 clients; media of synced messages is downloaded as "
+        "the channel's own setting says (WhatsApp: `downloadMedia`)",
+    )
+    wait: float | None = Field(None, ge=0, le=25, description="seconds to wait for the job to end before answering")
 
 
 class SyncJobOut(Out):
@@ -388,7 +452,7 @@ class SyncJobPage(BaseModel):
 
 class SyncListQuery(ApiModel):
     limit: int = Field(20, ge=1, le=100)
-    status: Literal["pending", "running", "completed", "failed"] | None = None
+    status: Literal["pending", "running", "completed", "failed", "cancelled"] | None = None
 
 
 def _job(row: dict[str, Any]) -> dict[str, Any]:
@@ -438,7 +502,8 @@ async def _start(request: Request, instance_id: uuid.UUID, body: SyncBody) -> di
     deadline = time.monotonic() + (body.wait or 0)
     while True:
         job = await _job_row(job_id, instance_id)
-        assert job is not None
+        if job is None:  # the instance was deleted meanwhile
+            raise ApiError(404, NOT_FOUND, f"no sync job {job_id} (the instance is gone)")
         if job["status"] in ("completed", "failed") or time.monotonic() >= deadline:
             return {"data": _job(job)}
         await asyncio.sleep(0.2)
@@ -470,3 +535,20 @@ async def get_sync(request: Request, instance_id: uuid.UUID, job_id: uuid.UUID) 
     if job is None:
         raise ApiError(404, NOT_FOUND, f"no sync job {job_id} on this instance")
     return {"data": _job(job)}
+
+
+@endpoint(bp, "POST", "/<instance_id:uuid>/sync/<job_id:uuid>/cancel", scope="instances:write",
+          summary="Cancel a sync job", response=Data[SyncJobOut])  # fmt: skip
+async def cancel_sync(request: Request, instance_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
+    """A pending job never starts; a running one stops after the page it is on (what it stored stays). 409 when it
+    already ended."""
+    await _row(request, instance_id)
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "update sync_jobs set status = 'cancelled', completed_at = now(), updated_at = now() where id = $1 and "
+        "instance_id = $2 and status in ('pending', 'running') returning *", [job_id, instance_id])  # fmt: skip
+    if not rows:
+        job = await _job_row(job_id, instance_id)
+        if job is None:
+            raise ApiError(404, NOT_FOUND, f"no sync job {job_id} on this instance")
+        raise ApiError(409, "CONFLICT", f"the job already ended ({job['status']})", {"status": job["status"]})
+    return {"data": _job(rows[0])}

@@ -33,5 +33,8 @@ async def media_file(request: Request, instance_id: uuid.UUID, path: str) -> HTT
     if root not in target.parents or not target.is_file():  # never outside the instance's folder
         raise ApiError(404, NOT_FOUND, f"no media file {path!r} for instance {instance_id}")
     mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    return await file_stream(target, mime_type=mime, headers={"Cache-Control": "private, max-age=3600",
-                                                             "X-Content-Type-Options": "nosniff"})  # fmt: skip
+    headers = {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": "default-src 'none'; sandbox"}  # fmt: skip
+    if not mime.startswith(("image/", "audio/", "video/")) or mime == "image/svg+xml":
+        headers["Content-Disposition"] = f'attachment; filename="{target.name}"'  # never rendered on the API's origin
+    return await file_stream(target, mime_type=mime, headers=headers)
