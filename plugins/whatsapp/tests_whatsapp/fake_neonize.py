@@ -10,7 +10,7 @@ from typing import Any
 from google.protobuf.message import Message as Proto
 from neonize.aioze.events import QREv
 from neonize.events import EVENT_TO_INT
-from neonize.proto.Neonize_pb2 import JID, MessageInfo, MessageSource, SendResponse
+from neonize.proto.Neonize_pb2 import JID, Blocklist, Device, MessageInfo, MessageSource, SendResponse
 from neonize.proto.Neonize_pb2 import Message as MessageEv
 from neonize.proto.waCommon.WACommon_pb2 import MessageKey
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, ExtendedTextMessage, Message, ReactionMessage
@@ -36,8 +36,12 @@ class FakeEvent:
 
 
 class FakeClient:
-    def __init__(self, name: str, uuid: str) -> None:
+    def __init__(self, name: str, uuid: str, **options: Any) -> None:
         self.name, self.uuid = name, uuid
+        self.options = options  # jid= / new_device= (the postgres session store)
+        self.answering = True  # False: round trips to WhatsApp hang (a silent, half-open socket)
+        self.socket_up = True  # what `is_connected` says
+        self.push_name = "Omni Test"
         self.event = FakeEvent()
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.connect_task: asyncio.Task[None] | None = None
@@ -104,6 +108,27 @@ class FakeClient:
 
     async def send_chat_presence(self, jid: JID, state: Any, media: Any) -> None:
         self.calls.append(("send_chat_presence", (jid, state, media)))
+
+    # -- liveness and the account (the session plumbing) -------------------------------------------------------------
+
+    @property
+    def is_connected(self) -> Any:
+        """As in neonize's aioze client: a property whose value is a coroutine."""
+
+        async def check() -> bool:
+            return self.socket_up
+
+        return check()
+
+    async def get_blocklist(self) -> Blocklist:
+        self.calls.append(("get_blocklist", ()))
+        if not self.answering:
+            await asyncio.Event().wait()  # the IQ never comes back
+        return Blocklist(DHash="", JIDs=[])
+
+    async def get_me(self) -> Device:
+        self.calls.append(("get_me", ()))
+        return Device(JID=self.me, PushName=self.push_name, Platform="android", BussinessName="", Initialized=True)
 
     # -- what the test does (the Go side, in neonize) ---------------------------------------------------------------
 

@@ -2,31 +2,35 @@
 
 This first slice: connect (QR pairing with rotation, pairing by phone code, a stored session resumed), connection
 states, inbound text (plain and extended: replies, quoted text, mentions) and reactions, outbound text (with replies)
-and typing. The session lives in `<data dir>/whatsapp-session.db` (neonize's sqlite store).
+and typing. The session lives in `<data dir>/whatsapp-session.db` (neonize's sqlite store) or in omni's postgres
+(session.py: the store, the reasons a session ends, the watchdog).
 
 Config (`instances.config`, camelCase): `proxy` (an `http://`, `https://` or `socks5://` URL for whatsmeow),
-`dialTimeout` (seconds WhatsApp has to answer the first dial), `pairTimeout` (seconds to scan a QR / type a code).
+`dialTimeout` (seconds WhatsApp has to answer the first dial), `pairTimeout` (seconds to scan a QR / type a code),
+`sessionStore` (`sqlite` | `postgres`), `watchdogSeconds` (silence before a liveness probe; 0: off).
 
-Every neonize client is made by `client_factory` (one seam): tests put a fake client there.
+Every neonize client is made by `client_factory` (one seam): tests put a fake client there (and omni's environment
+can, `OMNI_WHATSAPP_CLIENT_FACTORY`, for the conformance suite).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from omni.channels.base import (
     Capabilities,
     Channel,
-    ChannelAuthFailed,
     ChannelContext,
     ChannelError,
     ChannelNotReady,
@@ -34,6 +38,7 @@ from omni.channels.base import (
 )
 from omni.channels.types import Chat, InboundMessage, InboundReaction, Outbound, Sender, SendResult
 from omni.plugins.hookspecs import hookimpl
+from omni_whatsapp import session as wa_session
 
 OMNI_PLUGIN_API = 1
 KEY = "whatsapp-baileys"
@@ -45,25 +50,56 @@ FIRST_QR_TTL = 60.0  # whatsmeow: the first code lives 60 s, the following ones 
 NEXT_QR_TTL = 20.0
 STOP_WAIT = 3.0  # seconds disconnect waits for neonize's stop and its connection task
 RECENT = 500  # inbound messages kept to quote in replies
-# ConnectFailureReason values that mean the session is gone (pair again), not a passing failure
+PROFILE_WAIT = 5.0  # seconds connect waits for the account's own JID and push name (a local store read)
+# neonize's ConnectFailureReason values that mean the session is gone (pair again), not a passing failure (neonize
+# numbers them 1…10; whatsmeow's codes 401, 402, 403, 406). See session.py for what each is reported as.
 LOGGED_OUT_REASONS = {2: "LOGGED_OUT", 3: "TEMP_BANNED", 4: "MAIN_DEVICE_GONE", 5: "UNKNOWN_LOGOUT"}
+PROXY_SCHEMES = ("http", "https", "socks5")  # what whatsmeow's SetProxyAddress takes (no socks5h)
 
 
 class WhatsAppConfig(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
-    proxy: str | None = Field(
-        None, max_length=2000, pattern=r"^(https?|socks5h?)://", description="HTTP(S) or SOCKS5 proxy URL"
-    )
+    proxy: str | None = Field(None, max_length=2000, description="http://, https:// or socks5:// proxy URL")
     dial_timeout: float = Field(20.0, gt=0, le=300, description="seconds WhatsApp has to answer the first dial")
     pair_timeout: float = Field(180.0, gt=0, le=3600, description="seconds to scan the QR code or type the code")
+    session_store: Literal["sqlite", "postgres"] = Field(
+        "sqlite", description="where whatsmeow keeps the session: a file in the data dir, or omni's postgres"
+    )
+    watchdog_seconds: float = Field(
+        300.0, ge=0, le=86400, description="silence after which WhatsApp is probed (reconnect if it fails); 0: off"
+    )
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in PROXY_SCHEMES:
+            raise ValueError(f"the proxy must be an http://, https:// or socks5:// URL, not {parts.scheme or value!r}")
+        try:
+            parts.port  # noqa: B018 (raises on a bad port)
+        except ValueError as exc:
+            raise ValueError(f"bad proxy port: {exc}") from None
+        if not parts.hostname:
+            raise ValueError("the proxy URL names no host")
+        return value
 
 
-def new_neonize_client(name: str, uuid: str) -> Any:
-    """Production: neonize's async client, its session in the sqlite file `name`, keyed by the instance id."""
-    from neonize.aioze.client import NewAClient
+def new_neonize_client(name: str, uuid: str, *, jid: Any = None, new_device: bool = False) -> Any:
+    """Production: neonize's async client, its session in `name` (a sqlite file or a postgres DSN), known to neonize's
+    Go side by `uuid`. `jid` picks the device in a shared postgres store; `new_device` pairs a new one there."""
+    from neonize.aioze.client import ChatSettingsStore, ContactStore, NewAClient
 
-    return NewAClient(name, uuid=uuid)
+    client = NewAClient(name, jid=jid, uuid=uuid, new_device=new_device)
+    if jid is not None and client.uuid != uuid.encode():  # neonize keys a client by its phone number when given a
+        from omni_whatsapp.session import disarm_finalizer  # JID: two instances of one number would collide
+
+        disarm_finalizer(client)
+        client.uuid = uuid.encode()
+        client.contact, client.chat_settings = ContactStore(client.uuid), ChatSettingsStore(client.uuid)
+    return client
 
 
 # -- JIDs ---------------------------------------------------------------------------------------------------------------
@@ -190,6 +226,14 @@ class WhatsApp(Channel):
         self._qr_shown = False
         self._lost = False
         self._stopping: asyncio.Future[Any] | None = None
+        # session plumbing (session.py): the store, neonize's id of the client, traffic clock, watchdog, last failure
+        self._session: wa_session.Session | None = None
+        self._client_id: str | None = None
+        self._last_event = 0.0  # loop time of the last event from whatsmeow (or answered probe)
+        self._last_event_at: datetime | None = None
+        self._watchdog: wa_session.Watchdog | None = None
+        self._ended: ChannelError | None = None  # how the last connection ended (status: disconnectReason)
+        self.profile_name: str | None = None
         self._recent: OrderedDict[str, Any] = OrderedDict()  # inbound MessageEv by id: quoted by replies
         self._sent: OrderedDict[str, Any] = OrderedDict()  # our sent message ids → our JID (reactions to them)
         self.phone: str | None = None
@@ -203,8 +247,34 @@ class WhatsApp(Channel):
         self._ready, self._closed = loop.create_future(), loop.create_future()
         for fut in (self._ready, self._closed):
             fut.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "exception never retrieved"
-        client = self.client = self.client_factory(str(ctx.data_dir / SESSION_FILE), ctx.instance_id)
-        self._register(client)
+        self._touch()
+        try:
+            await self._dial(ctx, config)
+        except ChannelError as exc:
+            self._ended = exc
+            raise
+        self._ended = None
+        await self._load_profile()
+        self._watchdog = wa_session.Watchdog(
+            limit=config.watchdog_seconds, last_event=lambda: self._last_event, check=self._probe, touch=self._touch,
+            dead=lambda message: self._fail(ChannelNotReady(message, code="SILENT")), log=ctx.log,
+        )  # fmt: skip
+        self._watchdog.start()
+
+    async def _dial(self, ctx: ChannelContext, config: WhatsAppConfig) -> None:
+        """The session store, neonize's client, the first dial (dialTimeout), the pairing (pairTimeout)."""
+        self._session = session = await wa_session.open_session(ctx, config.session_store, SESSION_FILE)
+        factory = wa_session.factory_override() or self.client_factory
+        self._client_id = wa_session.claim_client_id(ctx.instance_id)
+        try:
+            client = self.client = factory(session.name, self._client_id, **session.options)
+        except BaseException:
+            wa_session.release_client_id(self._client_id)
+            self._client_id = None
+            raise
+        view = wa_session.touching(client, self._touch)  # every event handler marks traffic first
+        self._register(view)
+        self._register_session(view)
         proxy = None
         if config.proxy:
             from neonize._binder import ProxySettings
@@ -214,10 +284,10 @@ class WhatsApp(Channel):
             self._task = await asyncio.wait_for(client.connect(proxy), config.dial_timeout)
         except TimeoutError:
             await self._abort()
-            raise ChannelNotReady(f"neonize did not start within {config.dial_timeout:g}s") from None
+            raise ChannelNotReady(f"neonize did not start within {config.dial_timeout:g}s", code="NO_ANSWER") from None
         except Exception as exc:
             await self._abort()
-            raise ChannelNotReady(f"could not start WhatsApp: {exc}") from exc
+            raise ChannelNotReady(f"could not start WhatsApp: {exc}", code="UNREACHABLE") from exc
         self._task.add_done_callback(self._task_done)
         # 1. whatsmeow answers (a QR code, or the stored session connects) within dialTimeout
         alive = asyncio.ensure_future(self._alive.wait())
@@ -225,22 +295,68 @@ class WhatsApp(Channel):
             await asyncio.wait({alive, self._ready}, timeout=config.dial_timeout, return_when=asyncio.FIRST_COMPLETED)
         finally:
             alive.cancel()
-        if not self._ready.done() and not self._alive.is_set():
+        if not self._ready.done() and not self._alive.is_set():  # type: ignore[union-attr]
             await self._abort()
             raise ChannelNotReady(
-                f"WhatsApp did not answer within {config.dial_timeout:g}s (no network, blocked, or a bad proxy)"
+                f"WhatsApp did not answer within {config.dial_timeout:g}s (no network, blocked, or a bad proxy)",
+                code="NO_ANSWER",
             )
         # 2. someone scans the QR code / types the pairing code within pairTimeout
         try:
-            await asyncio.wait_for(asyncio.shield(self._ready), config.pair_timeout)
+            await asyncio.wait_for(asyncio.shield(self._ready), config.pair_timeout)  # type: ignore[arg-type]
         except TimeoutError:
             await self._abort()
             raise ChannelNotReady(
-                f"not paired within {config.pair_timeout:g}s: connect again for a new QR code"
+                f"not paired within {config.pair_timeout:g}s: connect again for a new QR code", code="NOT_PAIRED"
             ) from None
         except ChannelError:
             await self._abort()
             raise
+
+    def _register_session(self, client: Any) -> None:
+        """The events that end or trouble a session (the connection events of `_register` aside)."""
+        from neonize.aioze.events import (
+            ClientOutdatedEv,
+            KeepAliveRestoredEv,
+            KeepAliveTimeoutEv,
+            StreamErrorEv,
+            StreamReplacedEv,
+            TemporaryBanEv,
+        )
+
+        client.event(StreamReplacedEv)(self._on_stream_replaced)
+        client.event(TemporaryBanEv)(self._on_temporary_ban)
+        client.event(ClientOutdatedEv)(self._on_client_outdated)
+        client.event(StreamErrorEv)(self._on_stream_error)
+        client.event(KeepAliveTimeoutEv)(self._on_keepalive_timeout)
+        client.event(KeepAliveRestoredEv)(self._on_keepalive_restored)
+
+    def _touch(self) -> None:
+        """Traffic from WhatsApp: the watchdog's clock and `lastEventAt`. Every handler registered in `_register` calls
+        it (through `session.touching`); call it yourself for other proof of life (e.g. an answered request)."""
+        with contextlib.suppress(RuntimeError):  # no running loop (a test calling a handler synchronously)
+            self._last_event = asyncio.get_running_loop().time()
+        self._last_event_at = datetime.now(UTC)
+
+    async def _probe(self, timeout: float) -> None:
+        client = self.client
+        if client is None:
+            raise ConnectionError("the client is gone")
+        await wa_session.probe(client, timeout)
+
+    async def _load_profile(self) -> None:
+        """The account's own JID and push name, from whatsmeow's store (no network): `status()` and `whoami`."""
+        get_me = getattr(self.client, "get_me", None)
+        if get_me is None:
+            return
+        try:
+            me = await asyncio.wait_for(get_me(), PROFILE_WAIT)
+        except Exception as exc:
+            self.ctx.log.debug("no own profile from neonize: %s", exc)
+            return
+        if me.HasField("JID") and me.JID.User:
+            self.phone = phone_of(me.JID) or jid_str(me.JID)
+        self.profile_name = me.PushName or self.profile_name
 
     def _register(self, client: Any) -> None:
         from neonize.aioze.events import (
@@ -264,32 +380,45 @@ class WhatsApp(Channel):
         """The connection ended: `connect` raises it if it still waits, else `wait_closed` does."""
         if self._ready is not None and not self._ready.done():
             self._ready.set_exception(exc)
+            self._ended = exc
         elif self._closed is not None and not self._closed.done():
             self._closed.set_exception(exc)
+            self._ended = exc
 
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         if task.cancelled():
-            self._fail(ChannelNotReady("the WhatsApp connection was stopped"))
+            self._fail(ChannelNotReady("the WhatsApp connection was stopped", code="STOPPED"))
         elif (exc := task.exception()) is not None:
-            self._fail(ChannelNotReady(f"could not reach WhatsApp: {exc}"))
+            self._fail(ChannelNotReady(f"could not reach WhatsApp: {exc}", code="UNREACHABLE"))
         else:
-            self._fail(ChannelNotReady("the WhatsApp connection closed"))
+            self._fail(ChannelNotReady("the WhatsApp connection closed", code="CONNECTION_CLOSED"))
 
     async def _abort(self) -> None:
-        """Stop neonize's connection (the Go side keeps dialling otherwise), waiting a little for it to end.
+        """Stop neonize's connection (the Go side keeps dialling otherwise), waiting a little for it to end; then the
+        channel has no client (a neonize call on a stopped client can crash the process: its Go side dereferences
+        the client it no longer has).
 
         Never cancel neonize's connect task: its CancelledError handler calls the Go `Stop` synchronously, which blocks
         the event loop until a pending dial gives up (~60 s on a blackholed network). `stop()` itself does not abort
         such a dial either (it returns when the dial does); then the task ends on its own later."""
+        if self._watchdog is not None:
+            await self._watchdog.stop()
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)  # a deliberate stop: late events change nothing
         client, task = self.client, self._task
         if client is not None and self._stopping is None:
-            self._stopping = asyncio.ensure_future(client.stop())
-            self._stopping.add_done_callback(lambda f: f.cancelled() or f.exception())
-            await asyncio.wait({self._stopping}, timeout=STOP_WAIT)
+            self._stopping = stopping = asyncio.ensure_future(client.stop())
+            stopping.add_done_callback(lambda f: f.cancelled() or f.exception())
+            stopping.add_done_callback(lambda _f: wa_session.disarm_finalizer(client))
+            await asyncio.wait({stopping}, timeout=STOP_WAIT)
         if task is not None and not task.done():
             await asyncio.wait({task}, timeout=STOP_WAIT)
             if not task.done():
                 self.ctx.log.warning("neonize's connection did not stop within %gs; it ends on its own", STOP_WAIT)
+        if self._client_id is not None:
+            wa_session.release_client_id(self._client_id, self._stopping, task)
+            self._client_id = None
+        self.client = None
 
     async def disconnect(self) -> None:
         await self._abort()
@@ -298,6 +427,8 @@ class WhatsApp(Channel):
         if self.client is not None:
             with contextlib.suppress(Exception):
                 await self.client.logout()
+            with contextlib.suppress(Exception):
+                await wa_session.forget_device(self.ctx, self._session)
         await self.disconnect()
 
     async def wait_closed(self) -> None:
@@ -305,7 +436,20 @@ class WhatsApp(Channel):
         await asyncio.shield(self._closed)
 
     def status(self) -> dict[str, Any]:
-        return {"ownerIdentifier": self.phone} if self.phone else {}
+        """`{ownerIdentifier, profileName, lastEventAt, sessionStore}` and, once a connection ended,
+        `{disconnectReason (LOGGED_OUT, BANNED, REPLACED, SILENT, UNREACHABLE …), disconnectDetail, banExpiresAt?}`."""
+        out: dict[str, Any] = {}
+        if self.phone:
+            out["ownerIdentifier"] = self.phone
+        if self.profile_name:
+            out["profileName"] = self.profile_name
+        if self._last_event_at is not None:
+            out["lastEventAt"] = self._last_event_at.isoformat()
+        if self._session is not None:
+            out["sessionStore"] = self._session.store
+        if self._ended is not None:
+            out.update(wa_session.describe(self._ended))
+        return out
 
     async def pair(self, phone: str | None = None) -> dict[str, Any]:
         """A pairing code to type on the phone (WhatsApp → Linked devices → Link with phone number)."""
@@ -339,9 +483,13 @@ class WhatsApp(Channel):
         if ev.Status == 2:  # SUCCESS
             if ev.ID.User:
                 self.phone = phone_of(ev.ID) or jid_str(ev.ID)
+                try:
+                    await wa_session.remember_device(self.ctx, self._session, ev.ID)
+                except Exception:
+                    self.ctx.log.exception("could not remember WhatsApp device %s", jid_str(ev.ID))
             await self._clear_qr()
         else:
-            self._fail(ChannelNotReady(f"pairing failed: {ev.Error or 'unknown error'}"))
+            self._fail(ChannelNotReady(f"pairing failed: {ev.Error or 'unknown error'}", code="PAIRING_FAILED"))
 
     async def _on_connected(self, _client: Any, _ev: Any) -> None:
         self._alive.set()
@@ -358,15 +506,39 @@ class WhatsApp(Channel):
             await self.ctx.set_state("reconnecting", "the WhatsApp connection dropped; whatsmeow reconnects")
 
     async def _on_logged_out(self, _client: Any, ev: Any) -> None:
-        reason = LOGGED_OUT_REASONS.get(ev.Reason, str(ev.Reason))
-        self._fail(ChannelAuthFailed(f"WhatsApp logged this device out ({reason}): pair again", code="LOGGED_OUT"))
+        """whatsmeow deleted the session (logged out on the phone, 403, or a 406 ban)."""
+        with contextlib.suppress(Exception):
+            await wa_session.forget_device(self.ctx, self._session)
+        self._fail(wa_session.logged_out(ev.Reason if ev.HasField("Reason") else None))
 
     async def _on_connect_failure(self, _client: Any, ev: Any) -> None:
-        detail = f"{ev.Message or 'connect failure'} (reason {ev.Reason})"
-        if ev.Reason in LOGGED_OUT_REASONS:
-            self._fail(ChannelAuthFailed(f"WhatsApp refused the session: {detail}: pair again", code="LOGGED_OUT"))
-        else:
-            self._fail(ChannelNotReady(f"WhatsApp refused the connection: {detail}"))
+        connected = self._ready is not None and self._ready.done()
+        if connected and ev.Reason in wa_session.RETRIED_BY_WHATSMEOW:  # 500 / 503: whatsmeow reconnects itself
+            self._lost = True
+            await self.ctx.set_state("reconnecting", f"WhatsApp: {ev.Message or 'server error'}; whatsmeow retries")
+            return
+        self._fail(wa_session.connect_failure(ev.Reason, ev.Message))
+
+    async def _on_stream_replaced(self, _client: Any, _ev: Any) -> None:
+        self._fail(wa_session.replaced())
+
+    async def _on_temporary_ban(self, _client: Any, ev: Any) -> None:
+        self._fail(wa_session.banned(ev.Code, ev.Expire))
+
+    async def _on_client_outdated(self, _client: Any, _ev: Any) -> None:
+        self._fail(wa_session.outdated())
+
+    async def _on_stream_error(self, _client: Any, ev: Any) -> None:
+        self.ctx.log.warning("WhatsApp stream error %s; whatsmeow reconnects", ev.Code or "?")
+
+    async def _on_keepalive_timeout(self, _client: Any, ev: Any) -> None:
+        level = logging.WARNING if ev.ErrorCount <= 1 else logging.DEBUG  # one every ~25 s while it lasts
+        self.ctx.log.log(
+            level, "WhatsApp keepalive failing (%d errors); whatsmeow reconnects after 3 min", ev.ErrorCount
+        )
+
+    async def _on_keepalive_restored(self, _client: Any, _ev: Any) -> None:
+        self.ctx.log.info("WhatsApp keepalive answered again")
 
     async def _on_message(self, _client: Any, ev: Any) -> None:
         try:
