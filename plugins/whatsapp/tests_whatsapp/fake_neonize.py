@@ -48,6 +48,8 @@ class FakeClient:
         self._stop = asyncio.Event()
         self.connect_error: Exception | None = None  # the dial fails at once
         self.pair_code = "ABCD-EFGH"
+        self.media = b"\x89PNG fixture bytes"  # what download_any returns (decrypted media)
+        self.download_error: Exception | None = None
         self.sent = 0
         self.me = JID(User="4915100000001", Server="s.whatsapp.net", IsEmpty=False)  # the paired account
 
@@ -129,6 +131,24 @@ class FakeClient:
     async def get_me(self) -> Device:
         self.calls.append(("get_me", ()))
         return Device(JID=self.me, PushName=self.push_name, Platform="android", BussinessName="", Initialized=True)
+
+    # -- media, polls, calls (inbound) -----------------------------------------------------------------------------
+
+    async def download_any(self, message: Message, path: str | None = None) -> bytes:
+        """whatsmeow downloads and decrypts: here the bytes the test put in `media`, or the error it set."""
+        self.calls.append(("download_any", (message,)))
+        if self.download_error is not None:
+            raise self.download_error
+        return self.media
+
+    async def decrypt_poll_vote(self, message: MessageEv) -> Any:
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import PollVoteMessage
+
+        self.calls.append(("decrypt_poll_vote", (message,)))
+        return PollVoteMessage(selectedOptions=[b"\x01" * 32])
+
+    async def reject_call(self, call_from: JID, call_id: str) -> None:
+        self.calls.append(("reject_call", (call_from, call_id)))
 
     # -- what the test does (the Go side, in neonize) ---------------------------------------------------------------
 

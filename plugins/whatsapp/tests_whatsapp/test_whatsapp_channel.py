@@ -222,8 +222,14 @@ async def test_inbound_lid_sender_uses_phone_alt_and_from_me(tmp_path: Path) -> 
     await h.client.fire(ev)
     await h.client.fire(mine)
     lid, own = h.events
-    assert (lid.sender.id, lid.sender.phone) == ("123456789012345@lid", f"+{ALICE}")
+    # one person, one sender: the LID-addressed message is Alice's, by her phone JID
+    assert (lid.sender.id, lid.sender.phone) == (f"{ALICE}@s.whatsapp.net", f"+{ALICE}")
     assert own.is_from_me and own.chat.id == f"{ALICE}@s.whatsapp.net"
+    later = message_event("3A0005", group(GROUP), JID(User="123456789012345", Server="lid"), Message(conversation="y"))
+    await h.client.fire(later)  # no SenderAlt this time: the mapping is remembered (and kept in the plugin store)
+    await h.until(lambda: len(h.events) == 3)
+    assert (h.events[2].sender.id, h.events[2].sender.phone) == (f"{ALICE}@s.whatsapp.net", f"+{ALICE}")
+    assert await h.ctx.store.get("lids") == {"123456789012345@lid": f"+{ALICE}"}
     await h.channel.disconnect()
 
 

@@ -36,16 +36,17 @@ from omni.channels.base import (
     ChannelNotReady,
     SendFailed,
 )
-from omni.channels.types import Chat, InboundMessage, InboundReaction, Outbound, Sender, SendResult
+from omni.channels.types import Outbound, SendResult
 from omni.plugins.hookspecs import hookimpl
+from omni_whatsapp import inbound, media
 from omni_whatsapp import session as wa_session
+from omni_whatsapp.history import HistoryArchive
+from omni_whatsapp.inbound import People
+from omni_whatsapp.jids import GROUP_SERVER, jid_str, parse_jid, phone_of
 
 OMNI_PLUGIN_API = 1
 KEY = "whatsapp-baileys"
 SESSION_FILE = "whatsapp-session.db"
-USER_SERVER = "s.whatsapp.net"
-GROUP_SERVER = "g.us"
-LID_SERVER = "lid"
 FIRST_QR_TTL = 60.0  # whatsmeow: the first code lives 60 s, the following ones 20 s
 NEXT_QR_TTL = 20.0
 STOP_WAIT = 3.0  # seconds disconnect waits for neonize's stop and its connection task
@@ -69,6 +70,11 @@ class WhatsAppConfig(BaseModel):
     watchdog_seconds: float = Field(
         300.0, ge=0, le=86400, description="silence after which WhatsApp is probed (reconnect if it fails); 0: off"
     )
+    download_media: bool = Field(True, description="download and decrypt received media into the media folder")
+    max_download_bytes: int = Field(100 * 1024 * 1024, ge=0, le=2 * 1024**3, description="bigger media is not fetched")
+    reject_calls: bool = Field(False, description="reject incoming calls (the call event is stored either way)")
+    reject_call_message: str | None = Field(None, max_length=4096, description="sent to a caller after rejecting")
+    history_days: int = Field(30, ge=0, le=3650, description="days of history WhatsApp is asked for when pairing")
 
     @field_validator("proxy")
     @classmethod
@@ -105,95 +111,16 @@ def new_neonize_client(name: str, uuid: str, *, jid: Any = None, new_device: boo
 # -- JIDs ---------------------------------------------------------------------------------------------------------------
 
 
-def jid_str(jid: Any) -> str:
-    """`user@server`, without agent and device (a chat or sender id)."""
-    if not jid.User:
-        return jid.Server
-    return f"{jid.User}@{jid.Server}"
-
-
-def phone_of(jid: Any) -> str | None:
-    """E.164 for a phone-number JID; None for LIDs, groups and the rest."""
-    if jid.Server == USER_SERVER and jid.User.isdigit():
-        return f"+{jid.User}"
-    return None
-
-
-def parse_jid(value: str) -> Any:
-    """A chat id (`123@s.whatsapp.net`, `123-456@g.us`) or a phone number (`+49 151 …`) as a neonize JID."""
-    from neonize.proto.Neonize_pb2 import JID
-
-    if "@" in value:
-        user, server = value.rsplit("@", 1)
-        user = user.split(":", 1)[0]
-    else:
-        user, server = re.sub(r"\D", "", value), USER_SERVER
-    if not user and server != USER_SERVER:
-        return JID(User="", Server=server, IsEmpty=False)
-    if not user:
-        raise SendFailed(f"not a WhatsApp chat id or phone number: {value!r}", code="RECIPIENT_NOT_ON_CHANNEL")
-    return JID(User=user, Server=server, Device=0, RawAgent=0, Integrator=0, IsEmpty=False)
-
-
 def _timestamp(value: int) -> datetime:
     if value <= 0:
         return datetime.now(UTC)
     return datetime.fromtimestamp(value / 1000 if value > 10**12 else value, UTC)
 
 
-def _text_of(message: Any) -> str | None:
-    if message.HasField("extendedTextMessage"):
-        return message.extendedTextMessage.text
-    if message.HasField("conversation"):
-        return message.conversation
-    return None
-
-
-def parse_message_event(ev: Any) -> InboundMessage | InboundReaction | None:
-    """A neonize `MessageEv` as an omni event; None for what this slice does not read yet (media, polls …)."""
-    info, message = ev.Info, ev.Message
-    src = info.MessageSource
-    chat_jid = src.Chat
-    is_group = src.IsGroup or chat_jid.Server == GROUP_SERVER
-    chat = Chat(id=jid_str(chat_jid), type="group" if is_group else "dm")
-    sender_jid = src.Sender if src.Sender.User else chat_jid
-    phone = phone_of(sender_jid)
-    if phone is None and sender_jid.Server == LID_SERVER and src.HasField("SenderAlt"):
-        phone = phone_of(src.SenderAlt)
-    sender = Sender(id=jid_str(sender_jid), name=info.Pushname or None, phone=phone)
-    base: dict[str, Any] = {
-        "external_id": info.ID,
-        "chat": chat,
-        "sender": sender,
-        "timestamp": _timestamp(info.Timestamp),
-    }
-    if message.HasField("reactionMessage"):
-        reaction = message.reactionMessage
-        if not reaction.key.ID:
-            return None
-        return InboundReaction(target=reaction.key.ID, emoji=reaction.text, removed=not reaction.text, **base)
-    text = _text_of(message)
-    if text is None:
-        return None
-    reply_to = quoted_text = None
-    mentions: list[str] = []
-    if message.HasField("extendedTextMessage") and message.extendedTextMessage.HasField("contextInfo"):
-        context = message.extendedTextMessage.contextInfo
-        if context.stanzaID:
-            reply_to = context.stanzaID
-            if context.HasField("quotedMessage"):
-                quoted_text = _text_of(context.quotedMessage)
-        mentions = list(context.mentionedJID)
-    return InboundMessage(
-        type="text",
-        text=text,
-        reply_to=reply_to,
-        quoted_text=quoted_text,
-        mentions=mentions,
-        is_from_me=src.IsFromMe,
-        forwarded=bool(message.HasField("extendedTextMessage") and message.extendedTextMessage.contextInfo.isForwarded),
-        **base,
-    )
+def parse_message_event(ev: Any, people: People | None = None) -> Any:
+    """A neonize `MessageEv` as its first omni event (None when it carries none) — see `inbound.parse`."""
+    parsed = inbound.parse(inbound.origin_of_event(ev), ev.Message, people or People(), ev)
+    return parsed[0].event if parsed else None
 
 
 class WhatsApp(Channel):
@@ -234,6 +161,9 @@ class WhatsApp(Channel):
         self._watchdog: wa_session.Watchdog | None = None
         self._ended: ChannelError | None = None  # how the last connection ended (status: disconnectReason)
         self.profile_name: str | None = None
+        self.people = People()  # own JIDs and LID → phone, so one person is one sender
+        self.history: HistoryArchive | None = None
+        self._lids_loaded = False
         self._recent: OrderedDict[str, Any] = OrderedDict()  # inbound MessageEv by id: quoted by replies
         self._sent: OrderedDict[str, Any] = OrderedDict()  # our sent message ids → our JID (reactions to them)
         self.phone: str | None = None
@@ -360,12 +290,17 @@ class WhatsApp(Channel):
 
     def _register(self, client: Any) -> None:
         from neonize.aioze.events import (
+            CallOfferEv,
+            ChatPresenceEv,
             ConnectedEv,
             ConnectFailureEv,
             DisconnectedEv,
+            HistorySyncEv,
             LoggedOutEv,
             MessageEv,
             PairStatusEv,
+            PresenceEv,
+            ReceiptEv,
         )
 
         client.event.qr(self._on_qr)
@@ -375,6 +310,11 @@ class WhatsApp(Channel):
         client.event(ConnectFailureEv)(self._on_connect_failure)
         client.event(DisconnectedEv)(self._on_disconnected)
         client.event(MessageEv)(self._on_message)
+        client.event(ReceiptEv)(self._on_receipt)
+        client.event(ChatPresenceEv)(self._on_chat_presence)
+        client.event(PresenceEv)(self._on_presence)
+        client.event(CallOfferEv)(self._on_call)
+        client.event(HistorySyncEv)(self._on_history)
 
     def _fail(self, exc: ChannelError) -> None:
         """The connection ended: `connect` raises it if it still waits, else `wait_closed` does."""
@@ -540,18 +480,127 @@ class WhatsApp(Channel):
     async def _on_keepalive_restored(self, _client: Any, _ev: Any) -> None:
         self.ctx.log.info("WhatsApp keepalive answered again")
 
-    async def _on_message(self, _client: Any, ev: Any) -> None:
+    def _config(self) -> WhatsAppConfig:
+        return self.ctx.config  # type: ignore[return-value]
+
+    def _own(self) -> None:
+        """The account's own ids (phone and LID), for mentions of it."""
+        if self.phone:
+            self.people.own.add(self.phone.lstrip("+").split("@")[0])
+
+    async def _emit_parsed(self, parsed: list[inbound.Parsed]) -> None:
+        for item in parsed:
+            if item.download is not None and self._config().download_media:
+                await media.fetch(self, item)
+            if item.poll_vote is not None:
+                await self._poll_vote(item)
+            await self.ctx.emit(item.event)
+
+    async def _poll_vote(self, item: inbound.Parsed) -> None:
+        """Which options were picked: the vote is encrypted for the poll's author; whatsmeow decrypts it."""
         try:
-            event = parse_message_event(ev)
+            vote = await self.client.decrypt_poll_vote(item.poll_vote)
+            picked = [o.hex() if isinstance(o, bytes) else str(o) for o in vote.selectedOptions]
+            item.event.raw = {"selectedOptionHashes": picked}
+            item.event.text = f"voted ({len(picked)} option{'s' if len(picked) != 1 else ''})"
+        except Exception as exc:  # not our poll, or keys missing: the vote is still recorded
+            self.ctx.log.debug("could not decrypt a poll vote: %s", exc)
+
+    async def _on_message(self, _client: Any, ev: Any) -> None:
+        self._own()
+        if not self._lids_loaded:
+            self._lids_loaded = True
+            with contextlib.suppress(Exception):
+                self.people.lid_phone.update(await self.ctx.store.get("lids", {}))
+        try:
+            parsed = inbound.parse(inbound.origin_of_event(ev), ev.Message, self.people, ev)
         except Exception:
             self.ctx.log.exception("could not read WhatsApp message %s", ev.Info.ID)
             return
-        if event is None:
+        if not parsed:
             return
         self._recent[ev.Info.ID] = ev
         while len(self._recent) > RECENT:
             self._recent.popitem(last=False)
+        await self._remember_lids()
+        await self._emit_parsed(parsed)
+
+    async def _remember_lids(self) -> None:
+        """LID → phone mappings learnt from messages, kept in the plugin store (they outlive a restart)."""
+        known = await self.ctx.store.get("lids", {})
+        if any(known.get(k) != v for k, v in self.people.lid_phone.items()):
+            await self.ctx.store.set("lids", {**known, **self.people.lid_phone})
+
+    async def _on_receipt(self, _client: Any, ev: Any) -> None:
+        with contextlib.suppress(ValueError):
+            event = inbound.parse_receipt(ev, self.people)
+            if event is not None:
+                await self.ctx.emit(event)
+
+    async def _on_chat_presence(self, _client: Any, ev: Any) -> None:
+        with contextlib.suppress(ValueError):
+            event = inbound.parse_chat_presence(ev, self.people)
+            if event is not None:
+                await self.ctx.emit(event)
+
+    async def _on_presence(self, _client: Any, ev: Any) -> None:
+        with contextlib.suppress(ValueError):
+            event = inbound.parse_presence(ev, self.people)
+            if event is not None:
+                await self.ctx.emit(event)
+
+    async def _on_call(self, _client: Any, ev: Any) -> None:
+        event = inbound.parse_call(ev, self.people)
+        if event is None:
+            return
         await self.ctx.emit(event)
+        config = self._config()
+        if config.reject_calls:
+            caller = ev.basicCallMeta.__getattribute__("from")
+            try:
+                await self.client.reject_call(caller, ev.basicCallMeta.callID)
+                if config.reject_call_message:
+                    await self.client.send_message(caller, config.reject_call_message)
+            except Exception as exc:
+                self.ctx.log.warning("could not reject call %s: %s", ev.basicCallMeta.callID, exc)
+
+    async def _on_history(self, _client: Any, ev: Any) -> None:
+        """WhatsApp's history for a newly linked device (and later pushes): stored in omni at once (marked
+        history: never unread, never to an agent) and archived for sync jobs."""
+        data = ev.Data
+        for mapping in getattr(data, "phoneNumberToLidMappings", []):
+            if mapping.lidJID and mapping.pnJID:
+                self.people.lid_phone[mapping.lidJID.split(":")[0]] = "+" + mapping.pnJID.split("@")[0].split(":")[0]
+        own = parse_jid(self.phone) if self.phone else None
+        events: list[inbound.Parsed] = []
+        for conversation in data.conversations:
+            for item in conversation.messages:
+                wmi = item.message
+                origin = inbound.origin_of_history(wmi, own)
+                if origin is None or not wmi.HasField("message"):
+                    continue
+                try:
+                    events += inbound.parse(origin, wmi.message, self.people)
+                except Exception as exc:
+                    self.ctx.log.debug("history message %s not read: %s", origin.id, exc)
+        await self._remember_lids()
+        archive = self._archive()
+        added = await archive.add([p.event for p in events])
+        for item in events:
+            item.download = None  # history media is fetched on demand, not in bulk
+            await self.ctx.emit(item.event)
+        self.ctx.log.info("history sync (type %s, %s%%): %d messages, %d new", data.syncType, data.progress,
+                          len(events), added)  # fmt: skip
+
+    def _archive(self) -> HistoryArchive:
+        if self.history is None:
+            self.history = HistoryArchive(self.ctx.data_dir)
+        return self.history
+
+    async def fetch_history(self, chat_id: str, *, before: str | None = None, limit: int = 100) -> list[Any]:
+        """What WhatsApp's history sync gave for this chat (see history.py: WhatsApp offers no older pages on
+        request through neonize), newest first."""
+        return await self._archive().page(chat_id, before, limit)
 
     # -- sending ----------------------------------------------------------------------------------------------------
 
