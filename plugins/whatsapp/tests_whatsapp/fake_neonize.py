@@ -48,6 +48,7 @@ class FakeClient:
         self._stop = asyncio.Event()
         self.connect_error: Exception | None = None  # the dial fails at once
         self.pair_code = "ABCD-EFGH"
+        self.device_props: Any = None  # set by the plugin before connecting (neonize sends it when pairing)
         self.media = b"\x89PNG fixture bytes"  # what download_any returns (decrypted media)
         self.download_error: Exception | None = None
         self.sent = 0

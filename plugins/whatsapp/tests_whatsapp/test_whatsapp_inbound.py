@@ -181,7 +181,9 @@ async def test_receipts_presence_and_calls(tmp_path: Path) -> None:
 
 
 async def test_history_sync_is_stored_archived_and_paged(tmp_path: Path) -> None:
-    h = await paired(tmp_path)
+    h = await paired(tmp_path, historyDays=90)
+    props = h.client.device_props  # what the linked device asks WhatsApp for when it is paired
+    assert props.requireFullSync and props.historySyncConfig.fullSyncDaysLimit == 90 and props.os == "Omni"
 
     def wmi(
         msg_id: str, chat: str, text: str, at: int, *, from_me: bool = False, participant: str = ""

@@ -108,6 +108,17 @@ def new_neonize_client(name: str, uuid: str, *, jid: Any = None, new_device: boo
     return client
 
 
+def device_props(history_days: int) -> Any:
+    """Omni as a desktop linked device; WhatsApp pushes `history_days` of past messages when it is paired (0: only
+    the recent ones WhatsApp always sends)."""
+    from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
+
+    history = DeviceProps.HistorySyncConfig(fullSyncDaysLimit=history_days, recentSyncDaysLimit=min(history_days, 7),
+                                            supportCagReactionsAndPolls=True)  # fmt: skip
+    return DeviceProps(os="Omni", platformType=DeviceProps.DESKTOP, requireFullSync=history_days > 0,
+                       historySyncConfig=history)  # fmt: skip
+
+
 # -- JIDs ---------------------------------------------------------------------------------------------------------------
 
 
@@ -202,6 +213,8 @@ class WhatsApp(Channel):
             wa_session.release_client_id(self._client_id)
             self._client_id = None
             raise
+        if hasattr(client, "device_props"):  # how this linked device presents itself, and the history it asks for
+            client.device_props = device_props(config.history_days)
         view = wa_session.touching(client, self._touch)  # every event handler marks traffic first
         self._register(view)
         self._register_session(view)
