@@ -35,6 +35,21 @@ class FakeEvent:
         self.qr_handler = func
 
 
+class FakeContacts:
+    """neonize's `client.contact` store."""
+
+    async def get_contact(self, user: JID) -> Any:
+        from neonize.proto.Neonize_pb2 import ContactInfo
+
+        return ContactInfo(Found=user.User == "4915112345678", FullName="Alice Example", PushName="Alice")
+
+    async def get_all_contacts(self) -> list[Any]:
+        from neonize.proto.Neonize_pb2 import Contact, ContactInfo
+
+        return [Contact(JID=JID(User="4915112345678", Server="s.whatsapp.net"),
+                        Info=ContactInfo(Found=True, FullName="Alice Example"))]  # fmt: skip
+
+
 class FakeClient:
     def __init__(self, name: str, uuid: str, **options: Any) -> None:
         self.name, self.uuid = name, uuid
@@ -48,6 +63,12 @@ class FakeClient:
         self._stop = asyncio.Event()
         self.connect_error: Exception | None = None  # the dial fails at once
         self.pair_code = "ABCD-EFGH"
+        self.registered = {"4915112345678", "4915187654321"}  # numbers that are on WhatsApp
+        self.statuses: dict[str, str] = {"4915112345678": "Hey there!"}
+        self.blocked: set[str] = set()
+        self.groups: dict[str, Any] = {}
+        self.invites: dict[str, str] = {}
+        self.contact = FakeContacts()
         self.device_props: Any = None  # set by the plugin before connecting (neonize sends it when pairing)
         self.media = b"\x89PNG fixture bytes"  # what download_any returns (decrypted media)
         self.download_error: Exception | None = None
@@ -127,7 +148,7 @@ class FakeClient:
         self.calls.append(("get_blocklist", ()))
         if not self.answering:
             await asyncio.Event().wait()  # the IQ never comes back
-        return Blocklist(DHash="", JIDs=[])
+        return Blocklist(DHash="", JIDs=[JID(User=u, Server="s.whatsapp.net") for u in sorted(self.blocked)])
 
     async def get_me(self) -> Device:
         self.calls.append(("get_me", ()))
@@ -150,6 +171,98 @@ class FakeClient:
 
     async def reject_call(self, call_from: JID, call_id: str) -> None:
         self.calls.append(("reject_call", (call_from, call_id)))
+
+    # -- the account and groups (a tiny WhatsApp: these numbers exist, these groups are joined) ----------------------
+
+    async def is_on_whatsapp(self, *numbers: str) -> list[Any]:
+        from neonize.proto.Neonize_pb2 import IsOnWhatsAppResponse
+
+        self.calls.append(("is_on_whatsapp", numbers))
+        out = []
+        for number in numbers:
+            digits = number.lstrip("+")
+            out.append(IsOnWhatsAppResponse(Query=number, JID=JID(User=digits, Server="s.whatsapp.net"),
+                                            IsIn=digits in self.registered))  # fmt: skip
+        return out
+
+    async def get_user_info(self, *jids: JID) -> list[Any]:
+        from neonize.proto.Neonize_pb2 import GetUserInfoSingleReturnFunction, UserInfo
+
+        self.calls.append(("get_user_info", jids))
+        if any(j.User not in self.registered and j.User != self.me.User for j in jids):
+            raise RuntimeError("item-not-found")
+        return [GetUserInfoSingleReturnFunction(JID=j, UserInfo=UserInfo(Status=self.statuses.get(j.User, "")))
+                for j in jids]  # fmt: skip
+
+    async def get_profile_picture(self, jid: JID, extra: Any = None) -> Any:
+        from neonize.proto.Neonize_pb2 import ProfilePictureInfo
+
+        return ProfilePictureInfo(URL=f"https://pps.whatsapp.net/{jid.User}.jpg", ID="1")
+
+    async def set_status_message(self, message: str) -> None:
+        self.calls.append(("set_status_message", (message,)))
+        self.statuses[self.me.User] = message
+
+    async def set_profile_photo(self, data: bytes) -> str:
+        self.calls.append(("set_profile_photo", (data,)))
+        return "PIC1"
+
+    async def update_blocklist(self, jid: JID, action: Any) -> Blocklist:
+        self.calls.append(("update_blocklist", (jid, action.value)))
+        (self.blocked.add if action.value == "block" else self.blocked.discard)(jid.User)
+        return Blocklist(JIDs=[JID(User=u, Server="s.whatsapp.net") for u in sorted(self.blocked)])
+
+    async def get_privacy_settings(self) -> Any:
+        from neonize.proto.Neonize_pb2 import PrivacySettings
+
+        return PrivacySettings(GroupAdd=3, LastSeen=3, Status=2, Profile=2, ReadReceipts=2, CallAdd=2, Online=2)
+
+    def _group(self, jid: JID) -> Any:
+        if jid.User not in self.groups:
+            raise RuntimeError("item-not-found")
+        return self.groups[jid.User]
+
+    async def get_joined_groups(self) -> list[Any]:
+        return list(self.groups.values())
+
+    async def get_group_info(self, jid: JID) -> Any:
+        return self._group(jid)
+
+    async def create_group(self, name: str, participants: list[JID] = [], *rest: Any) -> Any:  # noqa: B006 (neonize's)
+        from neonize.proto.Neonize_pb2 import GroupInfo, GroupName, GroupParticipant
+
+        gid = f"1203630{len(self.groups) + 1:011d}"
+        members = [GroupParticipant(JID=self.me, IsAdmin=True, IsSuperAdmin=True)]
+        members += [GroupParticipant(JID=p) for p in participants]
+        self.groups[gid] = GroupInfo(JID=group(gid), OwnerJID=self.me, GroupName=GroupName(Name=name),
+                                     Participants=members)  # fmt: skip
+        return self.groups[gid]
+
+    async def get_group_invite_link(self, jid: JID, revoke: bool = False) -> str:
+        self._group(jid)
+        if revoke or jid.User not in self.invites:
+            self.invites[jid.User] = f"Inv{len(self.invites)}{jid.User[-4:]}"
+        return f"https://chat.whatsapp.com/{self.invites[jid.User]}"
+
+    async def join_group_with_link(self, code: str) -> JID:
+        self.calls.append(("join_group_with_link", (code,)))
+        for gid, invite in self.invites.items():
+            if invite == code:
+                return group(gid)
+        raise RuntimeError("item-not-found: invite revoked")
+
+    async def set_group_photo(self, jid: JID, data: bytes) -> str:
+        self._group(jid)
+        return "GPIC1"
+
+    async def update_group_participants(self, jid: JID, changes: list[JID], action: Any) -> list[Any]:
+        from neonize.proto.Neonize_pb2 import GroupParticipant
+
+        info = self._group(jid)
+        self.calls.append(("update_group_participants", (jid, changes, action.value)))
+        members = {p.JID.User for p in info.Participants}
+        return [GroupParticipant(JID=c, Error=0 if (c.User in members) != (action.value == "add") else 404)
+                for c in changes]  # fmt: skip
 
     # -- what the test does (the Go side, in neonize) ---------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from omni.channels.types import Outbound, SendResult
 from omni.plugins.hookspecs import hookimpl
 from omni_whatsapp import inbound, media
 from omni_whatsapp import session as wa_session
+from omni_whatsapp.account import Account
 from omni_whatsapp.history import HistoryArchive
 from omni_whatsapp.inbound import People
 from omni_whatsapp.jids import GROUP_SERVER, jid_str, parse_jid, phone_of
@@ -134,7 +135,7 @@ def parse_message_event(ev: Any, people: People | None = None) -> Any:
     return parsed[0].event if parsed else None
 
 
-class WhatsApp(Channel):
+class WhatsApp(Account, Channel):
     """One WhatsApp account (a linked device), through neonize's async client."""
 
     key = KEY
