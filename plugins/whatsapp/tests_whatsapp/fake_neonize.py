@@ -72,6 +72,7 @@ class FakeClient:
         self.device_props: Any = None  # set by the plugin before connecting (neonize sends it when pairing)
         self.media = b"\x89PNG fixture bytes"  # what download_any returns (decrypted media)
         self.download_error: Exception | None = None
+        self.video_error: Exception | None = None  # e.g. no ffmpeg for the thumbnail
         self.sent = 0
         self.me = JID(User="4915100000001", Server="s.whatsapp.net", IsEmpty=False)  # the paired account
 
@@ -153,6 +154,66 @@ class FakeClient:
     async def get_me(self) -> Device:
         self.calls.append(("get_me", ()))
         return Device(JID=self.me, PushName=self.push_name, Platform="android", BussinessName="", Initialized=True)
+
+    # -- building what is sent (neonize uploads media while building) -------------------------------------------
+
+    async def build_image_message(
+        self, file: bytes, caption: str | None = None, quoted: Any = None, **_: Any
+    ) -> Message:
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ImageMessage
+
+        self.calls.append(("build_image_message", (file, caption)))
+        return Message(imageMessage=ImageMessage(caption=caption, mimetype="image/png", fileLength=len(file)))
+
+    async def build_video_message(
+        self, file: bytes, caption: str | None = None, quoted: Any = None, **_: Any
+    ) -> Message:
+        self.calls.append(("build_video_message", (file, caption)))
+        if self.video_error is not None:
+            raise self.video_error
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import VideoMessage
+
+        return Message(videoMessage=VideoMessage(caption=caption, mimetype="video/mp4", fileLength=len(file)))
+
+    async def build_audio_message(self, file: bytes, ptt: bool = False, quoted: Any = None) -> Message:
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import AudioMessage
+
+        self.calls.append(("build_audio_message", (file, ptt)))
+        mime = "audio/ogg; codecs=opus" if ptt else "audio/mpeg"
+        return Message(audioMessage=AudioMessage(PTT=ptt, mimetype=mime, fileLength=len(file)))
+
+    async def build_document_message(self, file: bytes, caption: str | None = None, title: str | None = None,
+                                     filename: str | None = None, mimetype: str | None = None, quoted: Any = None,
+                                     **_: Any) -> Message:  # fmt: skip
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import DocumentMessage
+
+        self.calls.append(("build_document_message", (file, caption, filename, mimetype)))
+        return Message(documentMessage=DocumentMessage(caption=caption, fileName=filename, mimetype=mimetype,
+                                                       fileLength=len(file)))  # fmt: skip
+
+    async def build_sticker_message(self, file: bytes, quoted: Any = None, **_: Any) -> Message:
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import StickerMessage
+
+        self.calls.append(("build_sticker_message", (file,)))
+        return Message(stickerMessage=StickerMessage(mimetype="image/webp", fileLength=len(file)))
+
+    async def build_poll_vote_creation(
+        self, name: str, options: list[str], selectable: Any, quoted: Any = None
+    ) -> Message:
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import PollCreationMessage
+
+        self.calls.append(("build_poll_vote_creation", (name, options, selectable.value)))
+        return Message(pollCreationMessage=PollCreationMessage(
+            name=name, selectableOptionsCount=selectable.value,
+            options=[PollCreationMessage.Option(optionName=o) for o in options]))  # fmt: skip
+
+    async def edit_message(self, chat: JID, message_id: str, new_message: Message) -> SendResponse:
+        self.calls.append(("edit_message", (chat, message_id, new_message)))
+        return SendResponse(ID=f"EDIT{message_id}", Timestamp=1_700_000_500)
+
+    async def revoke_message(self, chat: JID, sender: JID, message_id: str) -> SendResponse:
+        self.calls.append(("revoke_message", (chat, sender, message_id)))
+        return SendResponse(ID=f"REVOKE{message_id}", Timestamp=1_700_000_600)
 
     # -- media, polls, calls (inbound) -----------------------------------------------------------------------------
 

@@ -44,7 +44,8 @@ def test_channel_class_and_config() -> None:
     caps = WhatsApp.capabilities
     assert caps.can_pair and caps.can_send_text and caps.can_reply_to_message and caps.can_send_typing
     assert caps.can_send_reaction and caps.can_mark_read and caps.can_handle_groups
-    assert not caps.can_send_media and not caps.can_edit_message  # not in this slice: the API refuses them
+    assert caps.can_send_media and caps.can_edit_message and caps.can_send_poll and caps.can_fetch_history
+    assert not caps.can_send_embed and not caps.can_send_buttons  # WhatsApp has neither: the API refuses them
     config = WhatsAppConfig.model_validate({"proxy": "socks5://127.0.0.1:1080", "dialTimeout": 5, "pairTimeout": 60})
     assert (config.proxy, config.dial_timeout, config.pair_timeout) == ("socks5://127.0.0.1:1080", 5, 60)
     assert WhatsAppConfig.model_validate({}).proxy is None
@@ -288,8 +289,11 @@ async def test_send_reply_quotes_received_message(tmp_path: Path) -> None:
 async def test_send_refuses_other_kinds_and_reports_failures(tmp_path: Path) -> None:
     h = await paired(tmp_path)
     with pytest.raises(SendFailed) as refused:
-        await h.channel.send(Outbound(id="m1", kind="sticker", to=f"{ALICE}@s.whatsapp.net"))
+        await h.channel.send(Outbound(id="m1", kind="embed", to=f"{ALICE}@s.whatsapp.net"))
     assert refused.value.code == "CAPABILITY_NOT_SUPPORTED"
+    with pytest.raises(SendFailed) as empty:
+        await h.channel.send(Outbound(id="m1", kind="sticker", to=f"{ALICE}@s.whatsapp.net"))
+    assert empty.value.code == "VALIDATION_ERROR"
 
     async def boom(to: object, message: object) -> None:
         raise RuntimeError("server said no")

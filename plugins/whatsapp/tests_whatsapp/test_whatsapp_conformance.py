@@ -99,6 +99,9 @@ class WhatsAppDriver(ConformanceDriver):
     channel = KEY
     inbound_kinds = ("text", "reaction")
     chat_id = CHAT
+    # media the plugin fetches: uploaded with the request (no URL on the internet to fetch from here)
+    send_overrides = {"media": {"url": None, "base64": "iVBORw0KGgpjb25mb3JtYW5jZQ=="},
+                      "sticker": {"url": None, "base64": "UklGRgAAAABXRUJQY29uZm9ybWFuY2U="}}  # fmt: skip
 
     def __init__(self) -> None:
         self.links: list[Link] = []

@@ -34,16 +34,18 @@ from omni.channels.base import (
     ChannelContext,
     ChannelError,
     ChannelNotReady,
+    MediaType,
     SendFailed,
 )
 from omni.channels.types import Outbound, SendResult
 from omni.plugins.hookspecs import hookimpl
-from omni_whatsapp import inbound, media
+from omni_whatsapp import inbound, media, outbound
 from omni_whatsapp import session as wa_session
 from omni_whatsapp.account import Account
 from omni_whatsapp.history import HistoryArchive
 from omni_whatsapp.inbound import People
 from omni_whatsapp.jids import GROUP_SERVER, jid_str, parse_jid, phone_of
+from omni_whatsapp.outbound import Sending
 
 OMNI_PLUGIN_API = 1
 KEY = "whatsapp-baileys"
@@ -135,21 +137,40 @@ def parse_message_event(ev: Any, people: People | None = None) -> Any:
     return parsed[0].event if parsed else None
 
 
-class WhatsApp(Account, Channel):
+class WhatsApp(Account, Sending, Channel):
     """One WhatsApp account (a linked device), through neonize's async client."""
 
     key = KEY
     name = "WhatsApp"
     capabilities = Capabilities(
         can_send_text=True,
+        can_send_media=True,
         can_send_typing=True,
         can_send_reaction=True,
-        can_mark_read=True,
+        can_send_contact=True,
+        can_send_location=True,
+        can_send_sticker=True,
+        can_send_poll=True,
+        can_receive_read_receipts=True,
+        can_receive_delivery_receipts=True,
+        can_edit_message=True,
+        can_delete_message=True,
         can_reply_to_message=True,
+        can_forward_message=True,
+        can_mark_read=True,
         can_handle_dms=True,
         can_handle_groups=True,
+        can_handle_voice=True,
         can_pair=True,
+        can_fetch_history=True,
         max_message_length=65536,
+        max_file_size=outbound.MAX_MEDIA,
+        supported_media_types=[
+            MediaType(mime_type="image/*", max_size=16 * 1024 * 1024),
+            MediaType(mime_type="video/*", max_size=16 * 1024 * 1024),
+            MediaType(mime_type="audio/*", max_size=16 * 1024 * 1024),
+            MediaType(mime_type="*/*", max_size=outbound.MAX_MEDIA),
+        ],
     )
     config_model = WhatsAppConfig
 
@@ -178,6 +199,7 @@ class WhatsApp(Account, Channel):
         self._lids_loaded = False
         self._recent: OrderedDict[str, Any] = OrderedDict()  # inbound MessageEv by id: quoted by replies
         self._sent: OrderedDict[str, Any] = OrderedDict()  # our sent message ids → our JID (reactions to them)
+        self._outbox: OrderedDict[str, Any] = OrderedDict()  # our sent message ids → the message (to forward it)
         self.phone: str | None = None
 
     # -- connection -------------------------------------------------------------------------------------------------
@@ -651,14 +673,46 @@ class WhatsApp(Account, Channel):
     async def send(self, message: Outbound) -> SendResult:
         if message.kind == "reaction":
             return await self._send_reaction(message)
-        if message.kind != "text" or not message.text:
-            raise SendFailed(f"WhatsApp cannot send {message.kind} yet", code="CAPABILITY_NOT_SUPPORTED")
+        if message.kind != "text":
+            return await self.send_other(message)
+        if not message.text:
+            raise SendFailed("a text message needs text", code="VALIDATION_ERROR")
         client = self._client()
         to = parse_jid(message.to)
-        payload: Any = message.text
+        parts = outbound.chunks(message.text, self.capabilities.max_message_length)
+        results = []
+        for i, part in enumerate(parts):  # the reply and the mentions go with the first part
+            results.append(
+                await self._deliver(client, to, await self._text(client, to, part, message if i == 0 else None))
+            )
+        first = results[0]
+        if len(results) > 1:
+            first.extra["externalIds"] = [r.external_id for r in results]
+        return first
+
+    async def _text(self, client: Any, to: Any, text: str, message: Outbound | None) -> Any:
+        """A text payload: plain, a reply quoting a message, and/or with mentions (contextInfo.mentionedJID)."""
+        from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, ExtendedTextMessage, Message
+
+        if message is None or (not message.reply_to and not message.mentions):
+            return text
+        payload = Message(extendedTextMessage=ExtendedTextMessage(text=text))
         if message.reply_to:
-            payload = await self._call(client.build_reply_message(message.text, self._quoted(message.reply_to, to)))
-        return await self._deliver(client, to, payload)
+            payload = await self._call(client.build_reply_message(text, self._quoted(message.reply_to, to)))
+            if isinstance(payload, str):
+                payload = Message(extendedTextMessage=ExtendedTextMessage(text=payload))
+        if message.mentions:
+            mentioned = []
+            for mention in message.mentions:
+                ref = str(mention.get("id") or mention.get("phone") or "")
+                if ref:
+                    mentioned.append(jid_str(parse_jid(ref)))
+            if payload.HasField("extendedTextMessage"):
+                context = payload.extendedTextMessage.contextInfo if payload.extendedTextMessage.HasField(
+                    "contextInfo") else ContextInfo()  # fmt: skip
+                context.mentionedJID.extend(mentioned)
+                payload.extendedTextMessage.contextInfo.CopyFrom(context)
+        return payload
 
     async def _send_reaction(self, message: Outbound) -> SendResult:
         if not message.target:
@@ -671,6 +725,10 @@ class WhatsApp(Account, Channel):
 
     async def _deliver(self, client: Any, to: Any, payload: Any) -> SendResult:
         response = await self._call(client.send_message(to, payload))
+        if response.ID:  # what we sent, to forward it later
+            self._outbox[response.ID] = payload
+            while len(self._outbox) > RECENT:
+                self._outbox.popitem(last=False)
         if response.ID and response.Sender.User:
             self._sent[response.ID] = response.Sender
             while len(self._sent) > RECENT:
