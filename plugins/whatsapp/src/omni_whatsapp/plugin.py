@@ -1,8 +1,8 @@
 """The WhatsApp channel (`whatsapp-baileys`, the v2 key): whatsmeow running in-process through neonize 0.5.2.
 
-This first slice: connect (QR pairing with rotation, pairing by phone code, a stored session resumed), connection
-states, inbound text (plain and extended: replies, quoted text, mentions) and reactions, outbound text (with replies)
-and typing. The session lives in `<data dir>/whatsapp-session.db` (neonize's sqlite store) or in omni's postgres
+Connect (QR pairing with rotation, pairing by phone code, a stored session resumed), connection states and the
+reasons a session ends; every inbound kind (inbound.py, media.py), the history WhatsApp pushes (history.py), every
+outbound kind (outbound.py), the account and its groups (account.py). The session lives in `<data dir>/whatsapp-session.db` (neonize's sqlite store) or in omni's postgres
 (session.py: the store, the reasons a session ends, the watchdog).
 
 Config (`instances.config`, camelCase): `proxy` (an `http://`, `https://` or `socks5://` URL for whatsmeow),
