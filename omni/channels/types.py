@@ -53,7 +53,7 @@ class Location(Model):
     lng: float = Field(ge=-180, le=180)
     name: str | None = Field(None, max_length=255)
     address: str | None = Field(None, max_length=1000)
-    live: bool = Field(False, description="a live location (its updates arrive as edits)")
+    live: bool | None = Field(None, description="a live location (its updates arrive as edits)")
 
 
 class Poll(Model):
@@ -85,9 +85,9 @@ class InboundBase(Model):
     sender: Sender | None = None
     timestamp: datetime = Field(default_factory=_now)
     raw: dict[str, Any] | None = Field(None, description="the platform payload, for debugging")
-    history: bool = Field(
-        False,
-        description="from the platform's history (a sync), not live: stored, never counted unread, never "
+    history: bool | None = Field(
+        None,
+        description="true: from the platform's history (a sync), not live: stored, never counted unread, never "
         "wakes an agent",
     )
 

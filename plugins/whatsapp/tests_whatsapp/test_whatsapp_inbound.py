@@ -122,7 +122,7 @@ async def test_contacts_locations_and_link_previews(tmp_path: Path) -> None:
     assert (first.name, first.phone, first.email, first.organization) == ("Carla Diaz", "+5511999990000",
                                                                           "carla@example.com", "Acme")  # fmt: skip
     assert [e.external_id for e in got[1:3]] == ["3A31", "3A31:1"] and got[2].contact.phone == "+491518765"
-    assert (got[3].location.lat, got[3].location.name, got[3].location.live) == (-23.55, "Office", False)
+    assert (got[3].location.lat, got[3].location.name, got[3].location.live) == (-23.55, "Office", None)
     assert got[4].location.live and got[4].location.name == "on my way"
     assert got[5].text == "see https://omni.dev" and got[5].raw == {"linkPreview": {"url": "https://omni.dev",
                                                                                     "title": "Omni",

@@ -179,7 +179,7 @@ def parse(origin: Origin, message: Any, people: People, raw_event: Any = None) -
         chat = Chat(id=jid_str(origin.chat), type="broadcast")
     sender = people.sender(origin.sender, origin.sender_alt, origin.push_name)
     base: dict[str, Any] = {"external_id": origin.id, "chat": chat, "sender": sender, "timestamp": origin.at,
-                            "history": origin.history}  # fmt: skip
+                            "history": origin.history or None}  # fmt: skip
 
     if message.HasField("reactionMessage"):
         reaction = message.reactionMessage
@@ -243,7 +243,7 @@ def parse(origin: Origin, message: Any, people: People, raw_event: Any = None) -
         place = message.liveLocationMessage if live else message.locationMessage
         location = Location(lat=place.degreesLatitude, lng=place.degreesLongitude,
                             name=(place.caption if live else place.name) or None,
-                            address=None if live else place.address or None, live=live)  # fmt: skip
+                            address=None if live else place.address or None, live=live or None)  # fmt: skip
         return [Parsed(InboundMessage(type="location", location=location, **base, **extra))]
     for kind in POLLS:
         if message.HasField(kind):
