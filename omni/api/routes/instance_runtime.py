@@ -229,13 +229,13 @@ async def qr(request: Request, instance_id: uuid.UUID, query: QrQuery) -> dict[s
           summary="Pair by phone number (a code to type on the phone)", body=PairBody, response=Data[PairOut])  # fmt: skip
 async def pair(request: Request, instance_id: uuid.UUID, body: PairBody) -> dict[str, Any]:
     row = await _row(request, instance_id)
-    if not (body.phone_number or body.phone):
-        raise ApiError(400, "VALIDATION_ERROR", "the phone number to pair is missing",
-                       {"fields": {"phoneNumber": ["required"]}})  # fmt: skip
     cls = request.app.ctx.plugins.channels.get(row["channel"])
     if cls is None or not cls.capabilities.can_pair:
         raise ApiError(400, "CAPABILITY_NOT_SUPPORTED", f"the {row['channel']} channel does not pair",
                        {"capability": "can_pair"})  # fmt: skip
+    if not (body.phone_number or body.phone):
+        raise ApiError(400, "VALIDATION_ERROR", "the phone number to pair is missing",
+                       {"fields": {"phoneNumber": ["required"]}})  # fmt: skip
     try:
         reply = await request.app.ctx.nats.request(
             subjects.instance_control(instance_id),
