@@ -333,6 +333,10 @@ def qr(s: Session, instance: str, watch: bool, timeout: int) -> None:
                 code = s.client.instances.qr(instance_id).qr_code
             except NotFound:
                 code = None
+            if not code and not shown and live is not None and state.state != "connecting" and state.message:
+                # no code yet and the connection is in trouble (WhatsApp unreachable, a bad proxy …): say why
+                live.update(Text(f"waiting for a QR code… the instance is {state.state}: {state.message}"),
+                            refresh=True)  # fmt: skip
             if code and code != shown:
                 shown = code
                 if live is not None:

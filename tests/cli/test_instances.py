@@ -108,3 +108,13 @@ def wait_connected(cli_run: Cli, name: str, timeout: float = 20) -> None:
     while cli_run.ok("instances", "status", name)["state"] != "connected":
         assert time.monotonic() < deadline, "not connected"
         time.sleep(0.1)
+
+
+def test_qr_watch_says_why_no_code_comes(cli_run: Cli) -> None:
+    name = unique("qrdown")
+    cli_run.ok("instances", "create", "--name", name, "--channel", "loopback", "--config",
+               '{"connectError": "not_ready"}')  # fmt: skip
+    watched = cli_run("instances", "qr", name, "--watch", "--timeout", "5", human=True, ok=False)
+    assert "reconnecting" in watched.out and "unreachable" in watched.out, watched.out
+    assert "not paired within 5 s" in watched.err
+    cli_run.ok("instances", "disconnect", name)
