@@ -73,3 +73,14 @@ class Harness:
         task = self.start()
         await self.until(lambda: bool(self.clients) and self.client.connect_task is not None)
         return task
+
+
+async def paired(tmp_path: Path, **config: Any) -> Harness:
+    """A harness whose channel connected with a stored session (Connected straight away)."""
+    from neonize.aioze.events import ConnectedEv
+
+    h = Harness(tmp_path, **config)
+    task = await h.connecting()
+    await h.client.fire(ConnectedEv(status=True))
+    await asyncio.wait_for(task, 2)
+    return h

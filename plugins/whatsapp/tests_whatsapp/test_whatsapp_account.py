@@ -3,26 +3,16 @@ invites, a block list), and how their errors reach omni (codes the API maps to 4
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-from neonize.aioze.events import ConnectedEv
 from omni_whatsapp.plugin import WhatsApp
 
 from omni.channels.base import ChannelError
 
-from .harness import Harness
+from .harness import paired
 
 ALICE, BOB, CAROL = "4915112345678", "4915187654321", "4915100000099"
-
-
-async def paired(tmp_path: Path) -> Harness:
-    h = Harness(tmp_path)
-    task = await h.connecting()
-    await h.client.fire(ConnectedEv(status=True))
-    await asyncio.wait_for(task, 2)
-    return h
 
 
 async def test_every_account_method_is_offered() -> None:

@@ -19,20 +19,11 @@ from omni.channels.base import ChannelAuthFailed, ChannelNotReady, SendFailed
 from omni.channels.types import InboundMessage, InboundReaction, Outbound
 
 from .fake_neonize import group, message_event, user
-from .harness import Harness
+from .harness import Harness, paired
 
 ME = "4915100000001"
 ALICE = "4915112345678"
 GROUP = "120363025246125244"
-
-
-async def paired(tmp_path: Path, **config: object) -> Harness:
-    """A harness whose channel connected with a stored session (Connected straight away)."""
-    h = Harness(tmp_path, **config)
-    task = await h.connecting()
-    await h.client.fire(ConnectedEv(status=True))
-    await asyncio.wait_for(task, 2)
-    return h
 
 
 # -- the class ----------------------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ calls (with auto-reject), WhatsApp's history sync (stored, archived, paged by a 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from neonize.aioze.events import ConnectedEv, DisconnectedEv
@@ -42,21 +41,13 @@ from neonize.proto.waHistorySync.WAWebProtobufsHistorySync_pb2 import HistorySyn
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
 from .fake_neonize import group, message_event, user
-from .harness import Harness
+from .harness import Harness, paired
 
 ME = "4915100000001"
 ALICE = "4915112345678"
 BOB = "4915187654321"
 GROUP = "120363025246125244"
 VCARD = "BEGIN:VCARD\nVERSION:3.0\nFN:Carla Diaz\nORG:Acme;\nTEL;type=CELL;waid=5511999990000:+55 11 99999-0000\nEMAIL:carla@example.com\nEND:VCARD"
-
-
-async def paired(tmp_path: Path, **config: object) -> Harness:
-    h = Harness(tmp_path, **config)
-    task = await h.connecting()
-    await h.client.fire(ConnectedEv(status=True))
-    await asyncio.wait_for(task, 2)
-    return h
 
 
 async def fire(h: Harness, *events: object) -> list:

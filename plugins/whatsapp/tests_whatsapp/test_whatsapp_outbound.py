@@ -4,14 +4,12 @@ text split at WhatsApp's limit."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from neonize.aioze.events import ConnectedEv
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 from omni_whatsapp.outbound import chunks, media_kind
 
@@ -19,18 +17,10 @@ from omni.channels.base import SendFailed
 from omni.channels.types import Contact, Location, Media, Outbound, Poll
 
 from .fake_neonize import message_event, user
-from .harness import Harness
+from .harness import Harness, paired
 
 ALICE = "4915112345678"
 TO = f"{ALICE}@s.whatsapp.net"
-
-
-async def paired(tmp_path: Path) -> Harness:
-    h = Harness(tmp_path)
-    task = await h.connecting()
-    await h.client.fire(ConnectedEv(status=True))
-    await asyncio.wait_for(task, 2)
-    return h
 
 
 @pytest.fixture

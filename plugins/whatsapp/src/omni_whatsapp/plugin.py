@@ -197,6 +197,7 @@ class WhatsApp(Account, Sending, Channel):
         self.people = People()  # own JIDs and LID → phone, so one person is one sender
         self.history: HistoryArchive | None = None
         self._lids_loaded = False
+        self._lids_saved: dict[str, str] = {}
         self._recent: OrderedDict[str, Any] = OrderedDict()  # inbound MessageEv by id: quoted by replies
         self._sent: OrderedDict[str, Any] = OrderedDict()  # our sent message ids → our JID (reactions to them)
         self._outbox: OrderedDict[str, Any] = OrderedDict()  # our sent message ids → the message (to forward it)
@@ -547,7 +548,8 @@ class WhatsApp(Account, Sending, Channel):
         if not self._lids_loaded:
             self._lids_loaded = True
             with contextlib.suppress(Exception):
-                self.people.lid_phone.update(await self.ctx.store.get("lids", {}))
+                self._lids_saved = dict(await self.ctx.store.get("lids", {}))
+                self.people.lid_phone.update({**self._lids_saved, **self.people.lid_phone})
         try:
             parsed = inbound.parse(inbound.origin_of_event(ev), ev.Message, self.people, ev)
         except Exception:
@@ -563,27 +565,24 @@ class WhatsApp(Account, Sending, Channel):
 
     async def _remember_lids(self) -> None:
         """LID → phone mappings learnt from messages, kept in the plugin store (they outlive a restart)."""
-        known = await self.ctx.store.get("lids", {})
-        if any(known.get(k) != v for k, v in self.people.lid_phone.items()):
-            await self.ctx.store.set("lids", {**known, **self.people.lid_phone})
+        if self.people.lid_phone != self._lids_saved:  # the store is written only when a mapping is new
+            await self.ctx.store.set("lids", self.people.lid_phone)
+            self._lids_saved = dict(self.people.lid_phone)
+
+    async def _emit_one(self, parse: Callable[[Any, People], Any], ev: Any) -> None:
+        with contextlib.suppress(ValueError):  # a malformed event from whatsmeow is skipped, never fatal
+            event = parse(ev, self.people)
+            if event is not None:
+                await self.ctx.emit(event)
 
     async def _on_receipt(self, _client: Any, ev: Any) -> None:
-        with contextlib.suppress(ValueError):
-            event = inbound.parse_receipt(ev, self.people)
-            if event is not None:
-                await self.ctx.emit(event)
+        await self._emit_one(inbound.parse_receipt, ev)
 
     async def _on_chat_presence(self, _client: Any, ev: Any) -> None:
-        with contextlib.suppress(ValueError):
-            event = inbound.parse_chat_presence(ev, self.people)
-            if event is not None:
-                await self.ctx.emit(event)
+        await self._emit_one(inbound.parse_chat_presence, ev)
 
     async def _on_presence(self, _client: Any, ev: Any) -> None:
-        with contextlib.suppress(ValueError):
-            event = inbound.parse_presence(ev, self.people)
-            if event is not None:
-                await self.ctx.emit(event)
+        await self._emit_one(inbound.parse_presence, ev)
 
     async def _on_call(self, _client: Any, ev: Any) -> None:
         event = inbound.parse_call(ev, self.people)
