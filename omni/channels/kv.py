@@ -11,6 +11,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from omni.db import crypto
+from omni.db.coalesce import Coalescer
 
 
 class PluginStore:
@@ -40,13 +41,9 @@ class PluginStore:
             "updated_at = now()", [uuid.uuid4(), self.namespace, key, plain, sealed, expires])  # fmt: skip
 
     async def add(self, key: str, value: Any) -> bool:
-        """Store `value` under `key` unless the key exists; True when it was added (an idempotent append)."""
-        conn = Tortoise.get_connection("default")
-        rows = await conn.execute_query_dict(
-            "insert into plugin_storage (id, plugin_id, key, value, created_at, updated_at) "
-            "values ($1, $2, $3, $4, now(), now()) on conflict (plugin_id, key) do nothing returning id",
-            [uuid.uuid4(), self.namespace, key, json.dumps(value)])  # fmt: skip
-        return bool(rows)
+        """Store `value` under `key` unless the key exists; True when it was added (an idempotent append). Appends
+        made at the same time, by any plugin, share one statement."""
+        return await _ADDS.submit((self.namespace, key, json.dumps(value)))
 
     async def delete(self, key: str) -> None:
         conn = Tortoise.get_connection("default")
@@ -69,3 +66,22 @@ class PluginStore:
             [self.namespace, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
              after or "", limit])  # fmt: skip
         return [(r["key"], json.loads(r["value"]) if r["value"] is not None else None) for r in rows]
+
+
+async def _add_many(batch: list[tuple[str, str, str]]) -> list[bool]:
+    """The batch's new keys in one insert; a key already there (or twice in the batch) is left alone."""
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(
+        "insert into plugin_storage (id, plugin_id, key, value, created_at, updated_at) "
+        "select u.id, u.ns, u.key, u.value, now(), now() from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) "
+        "as u(id, ns, key, value) on conflict (plugin_id, key) do nothing returning plugin_id, key",
+        [[uuid.uuid4() for _ in batch], [b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch]])  # fmt: skip
+    added = {(r["plugin_id"], r["key"]) for r in rows}
+    outcomes = []
+    for ns, key, _ in batch:
+        outcomes.append((ns, key) in added)
+        added.discard((ns, key))  # the same key twice in one batch: only the first one added it
+    return outcomes
+
+
+_ADDS: Coalescer[tuple[str, str, str], bool] = Coalescer(_add_many)

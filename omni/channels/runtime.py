@@ -44,6 +44,7 @@ from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, Chann
 from omni.channels.kv import PluginStore
 from omni.channels.types import INBOUND_KINDS, Outbound
 from omni.db import crypto
+from omni.db.coalesce import Coalescer
 from omni.pipeline import envelope as envelopes
 from omni.plugins.manager import Plugins
 
@@ -541,19 +542,51 @@ class Runtime:
             await self.nc.publish(subjects.send_result(command_id), orjson.dumps(value))
 
     async def mark_sent(self, message_id: str, external_id: str | None, at: datetime) -> None:
-        """The message is sent; a copy the platform echoed back as inbound (same external id) goes first (the unique
-        (chat, externalId) would refuse the update otherwise)."""
-        client = Tortoise.get_connection("default")
-        update = ("update messages set external_id = coalesce($2, external_id), delivery_status = 'sent', "
-                  "platform_timestamp = $3, updated_at = now() where id = $1")  # fmt: skip
-        async with client.acquire_connection() as conn:
-            try:  # one statement when nothing was echoed (the usual case)
-                await conn.execute(update, uuid.UUID(message_id), external_id, at)
-                return
-            except asyncpg.UniqueViolationError:
-                pass
-            async with conn.transaction():
+        """The message is sent. Sends finishing at the same time are marked in one statement (`_SENT`)."""
+        await _SENT.submit((uuid.UUID(message_id), external_id, at))
+
+
+async def _mark_sent_one(conn: Any, message_id: uuid.UUID, external_id: str | None, at: datetime) -> None:
+    """A copy the platform echoed back as inbound (same external id) goes first (the unique (chat, externalId) would
+    refuse the update otherwise)."""
+    update = ("update messages set external_id = coalesce($2, external_id), delivery_status = 'sent', "
+              "platform_timestamp = $3, updated_at = now() where id = $1")  # fmt: skip
+    try:  # one statement when nothing was echoed (the usual case)
+        await conn.execute(update, message_id, external_id, at)
+        return
+    except asyncpg.UniqueViolationError:
+        pass
+    async with conn.transaction():
+        await conn.execute(
+            "delete from messages e using messages m where m.id = $1 and e.chat_id = m.chat_id "
+            "and e.external_id = $2 and e.id <> m.id", message_id, external_id)  # fmt: skip
+        await conn.execute(update, message_id, external_id, at)
+
+
+async def _mark_sent_many(batch: list[tuple[uuid.UUID, str | None, datetime]]) -> list[Any]:
+    """One update for the batch (rows in id order: two writers lock alike); when it fails (an echo already stored
+    under the external id), each on its own."""
+    client = Tortoise.get_connection("default")
+    async with client.acquire_connection() as conn:
+        if len(batch) > 1:
+            rows = sorted(batch, key=lambda r: r[0])
+            try:
                 await conn.execute(
-                    "delete from messages e using messages m where m.id = $1 and e.chat_id = m.chat_id "
-                    "and e.external_id = $2 and e.id <> m.id", uuid.UUID(message_id), external_id)  # fmt: skip
-                await conn.execute(update, uuid.UUID(message_id), external_id, at)
+                    "update messages m set external_id = coalesce(v.ext, m.external_id), delivery_status = 'sent', "
+                    "platform_timestamp = v.at, updated_at = now() from unnest($1::uuid[], $2::text[], "
+                    "$3::timestamptz[]) as v(id, ext, at) where m.id = v.id",
+                    [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])  # fmt: skip
+                return [None] * len(batch)
+            except asyncpg.PostgresError:
+                pass
+        outcomes: list[Any] = []
+        for message_id, external_id, at in batch:
+            try:
+                await _mark_sent_one(conn, message_id, external_id, at)
+                outcomes.append(None)
+            except Exception as exc:
+                outcomes.append(exc)
+        return outcomes
+
+
+_SENT: Coalescer[tuple[uuid.UUID, str | None, datetime], None] = Coalescer(_mark_sent_many)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from tortoise import Tortoise
 
 from omni.bus import subjects
 from omni.channels.types import Media, Outbound
+from omni.db.coalesce import Coalescer
 
 SENT_STATES = ("sent", "delivered", "read", "played")
 
@@ -60,46 +62,130 @@ class InstanceGone(Exception):
 async def record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
                  media: Media | None, reply_to: str | None, *, resuming: bool, source: str = "api",
                  chat_type: str = "dm") -> dict[str, Any] | None:  # fmt: skip
-    """The pending message and its chat's counters, in one statement. A resumed send (Idempotency-Key after a crash,
-    a redelivered agent reply) finds its row: returned then (None when the row is new)."""
-    now = datetime.now(UTC)
+    """The pending message and its chat's counters. A resumed send (Idempotency-Key after a crash, a redelivered
+    agent reply) finds its row: returned then (None when the row is new). New sends made at the same time share one
+    statement (`_PENDING`)."""
+    return await _PENDING.submit(Pending(instance["id"], instance["channel"], to, message_id, message_type, text,
+                                         media, reply_to, datetime.now(UTC), source, chat_type, resuming))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    instance_id: uuid.UUID
+    channel: str
+    to: str
+    message_id: uuid.UUID
+    message_type: str
+    text: str | None
+    media: Media | None
+    reply_to: str | None
+    at: datetime
+    source: str
+    chat_type: str
+    resuming: bool
+
+    @property
+    def preview(self) -> str:
+        return (self.text or f"[{self.message_type}]")[:200]
+
+
+async def _record_one(p: Pending, *, resuming: bool) -> dict[str, Any] | None:
     client = Tortoise.get_connection("default")
     async with client.acquire_connection() as conn:
         if resuming:
             existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
-                                           message_id)  # fmt: skip
+                                           p.message_id)  # fmt: skip
             if existing is not None:
                 return dict(existing)
         try:
-            await _insert_pending(conn, instance, to, message_id, message_type, text, media, reply_to, now, source,
-                                  chat_type)  # fmt: skip
+            await _insert_pending(conn, [p])
         except asyncpg.ForeignKeyViolationError:
-            raise InstanceGone(str(instance["id"])) from None
+            raise InstanceGone(str(p.instance_id)) from None
         except asyncpg.UniqueViolationError:  # the same id, twice at once: the other one made it
             existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
-                                           message_id)  # fmt: skip
+                                           p.message_id)  # fmt: skip
             return dict(existing) if existing is not None else None
     return None
 
 
-async def _insert_pending(conn: Any, instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str,
-                          text: str | None, media: Media | None, reply_to: str | None, now: datetime,
-                          source: str, chat_type: str) -> None:  # fmt: skip
+async def _record_many(batch: list[Pending]) -> list[Any]:
+    """The batch's resumed sends looked up in one query, its new ones written in one statement; when that fails (an
+    instance deleted meanwhile, a deadlock with another writer of the same chats, the same id written elsewhere at
+    once), each send is written on its own, so only the one at fault gets the error."""
+    if len(batch) > 1:
+        client = Tortoise.get_connection("default")
+        try:
+            async with client.acquire_connection() as conn:
+                found: dict[uuid.UUID, dict[str, Any]] = {}
+                looked = [p.message_id for p in batch if p.resuming]
+                if looked:
+                    rows = await conn.fetch("select id, delivery_status, external_id from messages "
+                                            "where id = any($1::uuid[])", looked)  # fmt: skip
+                    found = {r["id"]: {"delivery_status": r["delivery_status"], "external_id": r["external_id"]}
+                             for r in rows}  # fmt: skip
+                outcomes: list[Any] = []
+                new: list[Pending] = []
+                for p in batch:
+                    if p.message_id in found:
+                        outcomes.append(found[p.message_id])
+                    else:  # the same id twice in the batch: the first writes it, the second finds it
+                        found[p.message_id] = {"delivery_status": "pending", "external_id": f"pending:{p.message_id}"}
+                        new.append(p)
+                        outcomes.append(None)
+                if new:
+                    await _insert_pending(conn, new)
+            return outcomes
+        except asyncpg.PostgresError:
+            pass
+    outcomes = []
+    for p in batch:
+        try:
+            outcomes.append(await _record_one(p, resuming=p.resuming))
+        except Exception as exc:
+            outcomes.append(exc)
+    return outcomes
+
+
+async def _insert_pending(conn: Any, batch: list[Pending]) -> None:
+    """The messages and their chats' counters in one statement: a chat sending k messages is upserted once with k
+    (chats in a fixed order, so two writers lock them alike)."""
+    chats: dict[tuple[uuid.UUID, str], list[Pending]] = {}
+    for p in batch:
+        chats.setdefault((p.instance_id, p.to), []).append(p)
+    order = sorted(chats, key=lambda k: (str(k[0]), k[1]))
+    last = [chats[k][-1] for k in order]
     await conn.execute(
-            "with c as (insert into chats (id, instance_id, external_id, chat_type, channel, participant_count, "
-            "message_count, unread_count, settings, last_message_at, last_message_preview, created_at, updated_at) "
-            "values ($13, $2, $3, $17, $14, 0, 1, 0, '{}', $12, $15, now(), now()) on conflict (instance_id, external_id) "
-            "do update set message_count = chats.message_count + 1, last_message_at = greatest(chats.last_message_at, "
-            "excluded.last_message_at), last_message_preview = excluded.last_message_preview, updated_at = now() "
-            "returning id) "
-            "insert into messages (id, chat_id, instance_id, external_id, source, is_from_me, message_type, text_content, "
-            "has_media, media_mime_type, media_url, media_local_path, reply_to_external_id, forward_count, is_forwarded, "
-            "status, delivery_status, edit_count, edit_history, reactions, reaction_counts, platform_timestamp, "
-            "received_at, created_at, updated_at) select $1, c.id, $2, $4, $16, true, $5, $6, $7, $8, $9, $10, $11, "
-            "0, false, 'active', 'pending', 0, '[]', '[]', '{}', $12, $12, $12, $12 from c",
-            message_id, instance["id"], to, f"pending:{message_id}", message_type, text, media is not None,
-            media.mime_type if media else None, media.url if media else None, media.path if media else None,
-            reply_to, now, uuid.uuid4(), instance["channel"], (text or f"[{message_type}]")[:200], source, chat_type)  # fmt: skip
+        "with c as (insert into chats (id, instance_id, external_id, chat_type, channel, participant_count, "
+        "message_count, unread_count, settings, last_message_at, last_message_preview, created_at, updated_at) "
+        "select u.id, u.inst, u.ext, u.ctype, u.channel, 0, u.n, 0, '{}', u.at, u.preview, now(), now() "
+        "from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::timestamptz[], "
+        "$8::text[]) as u(id, inst, ext, ctype, channel, n, at, preview) "
+        "on conflict (instance_id, external_id) do update set message_count = chats.message_count + "
+        "excluded.message_count, last_message_at = greatest(chats.last_message_at, excluded.last_message_at), "
+        "last_message_preview = excluded.last_message_preview, updated_at = now() "
+        "returning id, instance_id, external_id) "
+        "insert into messages (id, chat_id, instance_id, external_id, source, is_from_me, message_type, text_content, "
+        "has_media, media_mime_type, media_url, media_local_path, reply_to_external_id, forward_count, is_forwarded, "
+        "status, delivery_status, edit_count, edit_history, reactions, reaction_counts, platform_timestamp, "
+        "received_at, created_at, updated_at) "
+        "select m.id, c.id, m.inst, 'pending:' || m.id::text, m.source, true, m.type, m.body, m.has_media, m.mime, "
+        "m.url, m.path, m.reply_to, 0, false, 'active', 'pending', 0, '[]', '[]', '{}', m.at, m.at, m.at, m.at "
+        "from unnest($9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bool[], "
+        "$16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[]) with ordinality "
+        "as m(id, inst, chat, source, type, body, has_media, mime, url, path, reply_to, at, n) "
+        "join c on c.instance_id = m.inst and c.external_id = m.chat order by m.n",
+        [uuid.uuid4() for _ in order], [k[0] for k in order], [k[1] for k in order],
+        [chats[k][0].chat_type for k in order], [chats[k][0].channel for k in order],
+        [len(chats[k]) for k in order], [p.at for p in last], [p.preview for p in last],
+        [p.message_id for p in batch], [p.instance_id for p in batch], [p.to for p in batch],
+        [p.source for p in batch], [p.message_type for p in batch], [p.text for p in batch],
+        [p.media is not None for p in batch], [p.media.mime_type if p.media else None for p in batch],
+        [p.media.url if p.media else None for p in batch], [p.media.path if p.media else None for p in batch],
+        [p.reply_to for p in batch], [p.at for p in batch],
+    )  # fmt: skip
+
+
+_PENDING: Coalescer[Pending, dict[str, Any] | None] = Coalescer(_record_many)
 
 
 async def queue(js: Any, instance: dict[str, Any], message: Outbound, *, message_id: str | None,
