@@ -40,6 +40,7 @@ from omni.agents.registry import ProviderPool
 from omni.bus import subjects
 from omni.channels.runtime import bucket, publish_event
 from omni.channels.types import Outbound
+from omni.db.coalesce import Coalescer
 from omni.pipeline import envelope as envelopes
 from omni.pipeline import outbound
 from omni.plugins.manager import Plugins
@@ -497,18 +498,8 @@ class Dispatcher:
 
     async def _routes(self, instance: dict[str, Any], chat: dict[str, Any], sender: dict[str, Any]) -> dict[str, Any]:
         """The chat (its uuid and settings), the sender's person, and the route override (chat route > person
-        route), in one round trip."""
-        row = await _fetchrow(
-            f"select c.id as _chat_uuid, c.settings as _chat_settings, p.person_id as _person_id, "  # noqa: S608
-            f"{', '.join('r.' + c for c in ROUTE_COLUMNS)} from (select 1) x "
-            "left join chats c on c.instance_id = $1 and c.external_id = $2 "
-            "left join lateral (select person_id from platform_identities where instance_id = $1 "
-            "and platform_user_id = $3 limit 1) p on true "
-            "left join lateral (select * from agent_routes r where r.instance_id = $1 and r.is_active and "
-            "((r.scope = 'chat' and r.chat_id = c.id) or (r.scope = 'user' and r.person_id = p.person_id)) "
-            "order by (r.scope = 'chat') desc, r.priority desc limit 1) r on true",
-            instance["id"], str(chat.get("id")), str(sender.get("id") or ""),
-        )  # fmt: skip
+        route): one round trip, shared by the chats looking theirs up at the same time."""
+        row = await _ROUTES.submit((instance["id"], str(chat.get("id")), str(sender.get("id") or "")))
         out = dict(row) if row is not None else {}
         for key in ("_chat_settings", "agent_reply_filter"):
             out[key] = _jsonb(out.get(key))
@@ -1066,6 +1057,26 @@ def _plain(text: str) -> str:
 def _since_published(env: dict[str, Any], at: float) -> float | None:
     published = ((env.get("metadata") or {}).get("timings") or {}).get("published")
     return round((at - published) * 1000, 2) if isinstance(published, int | float) else None
+
+
+async def _routes_of(batch: list[tuple[Any, str, str]]) -> list[Any]:
+    """`Dispatcher._routes` for a batch of (instance, chat, sender), in the batch's order."""
+    rows = await _fetch(
+        f"select u.n, c.id as _chat_uuid, c.settings as _chat_settings, p.person_id as _person_id, "  # noqa: S608
+        f"{', '.join('r.' + c for c in ROUTE_COLUMNS)} "
+        "from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as u(inst, chat, sender, n) "
+        "left join chats c on c.instance_id = u.inst and c.external_id = u.chat "
+        "left join lateral (select person_id from platform_identities where instance_id = u.inst "
+        "and platform_user_id = u.sender limit 1) p on true "
+        "left join lateral (select * from agent_routes r where r.instance_id = u.inst and r.is_active and "
+        "((r.scope = 'chat' and r.chat_id = c.id) or (r.scope = 'user' and r.person_id = p.person_id)) "
+        "order by (r.scope = 'chat') desc, r.priority desc limit 1) r on true order by u.n",
+        [b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch],
+    )  # fmt: skip
+    return [{k: v for k, v in r.items() if k != "n"} for r in rows]
+
+
+_ROUTES: Coalescer[tuple[Any, str, str], dict[str, Any]] = Coalescer(_routes_of)
 
 
 async def _fetchrow(sql: str, *args: Any) -> Any:

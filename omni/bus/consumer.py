@@ -72,6 +72,7 @@ class Consumer:
         self.task: asyncio.Task[None] | None = None
         self.processed = 0
         self.failed = 0
+        self.inflight: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         spec = self.spec
@@ -93,36 +94,97 @@ class Consumer:
             await self.sub.unsubscribe()
 
     async def _run(self) -> None:
-        gate = asyncio.Semaphore(self.spec.concurrency)
-        while True:
+        if self.spec.batch_handler is not None:
+            await self._run_batches()
+        else:
+            await self._run_pipelined()
+
+    async def _fetch(self, n: int) -> list[Msg]:
+        try:
+            return await self.sub.fetch(n, timeout=1.0)
+        except (TimeoutError, NatsTimeout):
+            return []
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # connection trouble: nats-py reconnects; try again shortly
+            log.warning("%s: fetch failed: %s", self.spec.durable, exc)
+            await asyncio.sleep(0.5)
+            return []
+
+    async def _decode(self, msgs: list[Msg]) -> list[tuple[Msg, dict[str, Any]]]:
+        decoded: list[tuple[Msg, dict[str, Any]]] = []
+        for msg in msgs:
             try:
-                msgs = await self.sub.fetch(self.spec.batch, timeout=1.0)
-            except (TimeoutError, NatsTimeout):
-                continue
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # connection trouble: nats-py reconnects; try again shortly
-                log.warning("%s: fetch failed: %s", self.spec.durable, exc)
-                await asyncio.sleep(0.5)
-                continue
-            decoded: list[tuple[Msg, dict[str, Any]]] = []
-            for msg in msgs:
-                try:
-                    decoded.append((msg, envelopes.decode(msg.data)))
-                except Exception as exc:
-                    await self._poison(msg, exc)
-            if self.spec.batch_handler is not None and decoded and await self._batch(decoded):
-                continue
-            groups: dict[Any, list[tuple[Msg, dict[str, Any] | None]]] = {}
-            for msg, env in decoded:
-                groups.setdefault(self._key(env), []).append((msg, env))
+                decoded.append((msg, envelopes.decode(msg.data)))
+            except Exception as exc:
+                await self._poison(msg, exc)
+        return decoded
 
-            async def run_group(items: list[tuple[Msg, dict[str, Any] | None]]) -> None:
-                async with gate:
-                    for msg, env in items:
-                        await self._one(msg, env)
+    async def _run_pipelined(self) -> None:
+        """Fetch while handling: each event starts as soon as the one before it in its conversation is done, not
+        when the whole previous batch is (one slow conversation never holds up the others, and a new event never
+        waits for a fetch behind a batch). At most twice `batch` events are in hand at once."""
+        gate = asyncio.Semaphore(self.spec.concurrency)
+        limit = self.spec.batch * 2
+        tails: dict[Any, asyncio.Task[None]] = {}
+        room = asyncio.Event()
+        room.set()
 
-            await asyncio.gather(*(run_group(items) for items in groups.values()))
+        async def chained(before: asyncio.Task[None] | None, msg: Msg, env: dict[str, Any]) -> None:
+            if before is not None:
+                await asyncio.wait([before])  # its outcome is its own: acked, redelivered or dead-lettered
+            async with gate:
+                await self._one(msg, env)
+
+        def finished(task: asyncio.Task[None], key: Any) -> None:
+            self.inflight.discard(task)
+            if tails.get(key) is task:
+                del tails[key]
+            if len(self.inflight) < limit:
+                room.set()
+
+        try:
+            while True:
+                await room.wait()
+                msgs = await self._fetch(min(self.spec.batch, limit - len(self.inflight)))
+                for msg, env in await self._decode(msgs):
+                    key = self._key(env)
+                    task = asyncio.create_task(chained(tails.get(key), msg, env))
+                    tails[key] = task
+                    self.inflight.add(task)
+                    task.add_done_callback(lambda t, k=key: finished(t, k))
+                if len(self.inflight) >= limit:
+                    room.clear()
+        finally:  # stopped: what is in hand is not acked, so JetStream redelivers it (to whoever runs this next)
+            for task in list(self.inflight):
+                task.cancel()
+            if self.inflight:
+                await asyncio.wait(list(self.inflight))
+
+    async def _run_batches(self) -> None:
+        """A batch at a time, in order (the batch handler writes it in one transaction); the next batch is fetched
+        while this one is written."""
+        gate = asyncio.Semaphore(self.spec.concurrency)
+        ahead: asyncio.Task[list[Msg]] = asyncio.create_task(self._fetch(self.spec.batch))
+        try:
+            while True:
+                msgs = await ahead
+                ahead = asyncio.create_task(self._fetch(self.spec.batch))
+                decoded = await self._decode(msgs)
+                if not decoded or await self._batch(decoded):
+                    continue
+                groups: dict[Any, list[tuple[Msg, dict[str, Any] | None]]] = {}
+                for msg, env in decoded:
+                    groups.setdefault(self._key(env), []).append((msg, env))
+
+                async def run_group(items: list[tuple[Msg, dict[str, Any] | None]]) -> None:
+                    async with gate:
+                        for msg, env in items:
+                            await self._one(msg, env)
+
+                await asyncio.gather(*(run_group(items) for items in groups.values()))
+        finally:
+            ahead.cancel()
 
     async def _batch(self, decoded: list[tuple[Msg, dict[str, Any]]]) -> bool:
         try:
