@@ -8,7 +8,8 @@
 - inbound latency at a steady 500 msg/s for 10 s: per message, injected (client clock) → row created (postgres
   clock, same machine); p50/p99.
 - send API: `wrk -t2 -c20 -d10s` on `POST /messages/send` (a distinct text per request) to one connected loopback
-  instance: accepted sends per second (201 sent or 202 queued) and p50/p99, then the time until all are delivered.
+  instance after a 5 s warm-up: accepted sends per second (201 sent or 202 queued) and p50/p99, then the time until
+  all are delivered; `--passes` passes (3), the median pass by rps reported.
 Prints a table and writes JSON.
 """
 
@@ -163,11 +164,17 @@ async def main_async(args: argparse.Namespace, home: Home, db_url: str, console:
             (instance,) = await make_instances(client, 1, connect=True)
             while (await client.get(f"/api/v2/instances/{instance}/status")).json()["data"]["state"] != "connected":  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
-        s = send_api(home, key, instance, args.duration)
-        s["all_delivered_after_s"] = await delivered(db, instance, s["requests"] - s["non2xx"] - s["errors"])
-        console.print(f"  send API: {s['rps']:.0f} rps, p99 {s['p99_ms']:.1f} ms, non-2xx {s['non2xx']}, "
-                      f"all delivered {s['all_delivered_after_s']:.1f} s after the run")  # fmt: skip
-        report["send"] = s
+        send_api(home, key, instance, 5)  # warm-up
+        accepted = await db.fetchval("select count(*) from messages where instance_id = $1", uuid.UUID(instance))
+        passes = []
+        for _ in range(args.passes):
+            s = send_api(home, key, instance, args.duration)
+            accepted += s["requests"] - s["non2xx"] - s["errors"]
+            s["all_delivered_after_s"] = await delivered(db, instance, accepted)
+            console.print(f"  send API: {s['rps']:.0f} rps, p50 {s['p50_ms']:.1f} / p99 {s['p99_ms']:.1f} ms, "
+                          f"non-2xx {s['non2xx']}, all delivered {s['all_delivered_after_s']:.1f} s after the pass")  # fmt: skip
+            passes.append(s)
+        report["send"] = {**sorted(passes, key=lambda x: x["rps"])[len(passes) // 2], "passes": passes}
     finally:
         await db.close()
     return report
@@ -179,6 +186,7 @@ def main() -> int:
     parser.add_argument("--instances", default="1,10,100")
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--passes", type=int, default=3, help="send API passes (the median one is reported)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     args.instances = [int(x) for x in args.instances.split(",")]
@@ -203,7 +211,8 @@ def main() -> int:
         table.add_row(f"inbound → persisted at {lat['rate']} msg/s", f"p50 {lat['p50_ms']:.1f} / p99 {lat['p99_ms']:.1f} ms",
                       "p99 ≤ 100 ms")  # fmt: skip
         s = report["send"]
-        table.add_row("send API", f"{s['rps']:.0f} rps, p99 {s['p99_ms']:.1f} ms", "≥ 1,000 rps, p99 ≤ 50 ms")
+        table.add_row(f"send API (median of {len(s['passes'])})", f"{s['rps']:.0f} rps, p99 {s['p99_ms']:.1f} ms",
+                      "≥ 1,000 rps, p99 ≤ 50 ms")  # fmt: skip
         console.print(table)
         out = args.json or ROOT / "bench" / "results" / f"pipeline-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
