@@ -60,13 +60,13 @@ class InstanceGone(Exception):
 
 
 async def record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
-                 media: Media | None, reply_to: str | None, *, resuming: bool, source: str = "api",
+                 media: Media | None, reply_to: str | None, *, source: str = "api",
                  chat_type: str = "dm") -> dict[str, Any] | None:  # fmt: skip
     """The pending message and its chat's counters. A resumed send (Idempotency-Key after a crash, a redelivered
-    agent reply) finds its row: returned then (None when the row is new). New sends made at the same time share one
-    statement (`_PENDING`)."""
+    agent reply) finds its row: returned then (None when the row is new). Sends made at the same time share one
+    statement (`_PENDING`); the row is written first and looked up only if its id is taken."""
     return await _PENDING.submit(Pending(instance["id"], instance["channel"], to, message_id, message_type, text,
-                                         media, reply_to, datetime.now(UTC), source, chat_type, resuming))  # fmt: skip
+                                         media, reply_to, datetime.now(UTC), source, chat_type))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,26 +82,22 @@ class Pending:
     at: datetime
     source: str
     chat_type: str
-    resuming: bool
 
     @property
     def preview(self) -> str:
         return (self.text or f"[{self.message_type}]")[:200]
 
 
-async def _record_one(p: Pending, *, resuming: bool) -> dict[str, Any] | None:
+async def _record_one(p: Pending) -> dict[str, Any] | None:
+    """Written first, looked up only when the id is taken: a resumed send (rare) costs a failed insert, a new one
+    (the rule) a single round trip."""
     client = Tortoise.get_connection("default")
     async with client.acquire_connection() as conn:
-        if resuming:
-            existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
-                                           p.message_id)  # fmt: skip
-            if existing is not None:
-                return dict(existing)
         try:
             await _insert_pending(conn, [p])
         except asyncpg.ForeignKeyViolationError:
             raise InstanceGone(str(p.instance_id)) from None
-        except asyncpg.UniqueViolationError:  # the same id, twice at once: the other one made it
+        except asyncpg.UniqueViolationError:  # sent before (a resumed send), or the same id twice at once
             existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
                                            p.message_id)  # fmt: skip
             return dict(existing) if existing is not None else None
@@ -109,38 +105,21 @@ async def _record_one(p: Pending, *, resuming: bool) -> dict[str, Any] | None:
 
 
 async def _record_many(batch: list[Pending]) -> list[Any]:
-    """The batch's resumed sends looked up in one query, its new ones written in one statement; when that fails (an
-    instance deleted meanwhile, a deadlock with another writer of the same chats, the same id written elsewhere at
-    once), each send is written on its own, so only the one at fault gets the error."""
+    """One statement for the batch; when it fails (a resumed send's row is there, an instance was deleted meanwhile,
+    a deadlock with another writer of the same chats), each send is written on its own, so only the one at fault
+    gets the error and a resumed send finds its row."""
     if len(batch) > 1:
         client = Tortoise.get_connection("default")
         try:
             async with client.acquire_connection() as conn:
-                found: dict[uuid.UUID, dict[str, Any]] = {}
-                looked = [p.message_id for p in batch if p.resuming]
-                if looked:
-                    rows = await conn.fetch("select id, delivery_status, external_id from messages "
-                                            "where id = any($1::uuid[])", looked)  # fmt: skip
-                    found = {r["id"]: {"delivery_status": r["delivery_status"], "external_id": r["external_id"]}
-                             for r in rows}  # fmt: skip
-                outcomes: list[Any] = []
-                new: list[Pending] = []
-                for p in batch:
-                    if p.message_id in found:
-                        outcomes.append(found[p.message_id])
-                    else:  # the same id twice in the batch: the first writes it, the second finds it
-                        found[p.message_id] = {"delivery_status": "pending", "external_id": f"pending:{p.message_id}"}
-                        new.append(p)
-                        outcomes.append(None)
-                if new:
-                    await _insert_pending(conn, new)
-            return outcomes
+                await _insert_pending(conn, batch)
+            return [None] * len(batch)
         except asyncpg.PostgresError:
             pass
-    outcomes = []
+    outcomes: list[Any] = []
     for p in batch:
         try:
-            outcomes.append(await _record_one(p, resuming=p.resuming))
+            outcomes.append(await _record_one(p))
         except Exception as exc:
             outcomes.append(exc)
     return outcomes
@@ -212,7 +191,7 @@ async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outb
     already = None
     if message_type is not None:
         already = await record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
-                               message.reply_to, resuming=True, source=source, chat_type=chat_type)  # fmt: skip
+                               message.reply_to, source=source, chat_type=chat_type)  # fmt: skip
         if already is not None and already["delivery_status"] in SENT_STATES:
             return {"status": "sent", "externalMessageId": already["external_id"]}
     waiting = await waiters.expect(message.id) if wait > 0 else None

@@ -8,9 +8,7 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 import tarfile
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +18,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.conftest import Home, cleanup, make_home
+from tests.conftest import Home, cleanup, frozen_build, make_home
 
 pytest.importorskip("PyInstaller", reason="the build extra is not installed: pip install -e '.[build]'")
 
@@ -68,19 +66,11 @@ class FrozenHome(Home):
 
 
 @pytest.fixture(scope="module")
-def build() -> Iterator[Build]:
-    # 0755 under /tmp, like /opt/omni: the unprivileged postgres user runs the bundled binaries in place.
-    out = Path(tempfile.mkdtemp(prefix="omni-frozen-", dir="/tmp"))
-    out.chmod(0o755)
-    try:
-        result = subprocess.run(
-            ["bash", str(REPO / "packaging" / "build.sh"), str(out)], env={**os.environ, "PYTHON": sys.executable},
-            capture_output=True, text=True, timeout=600, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, f"build failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
-        yield Build(out)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+def build() -> Build:
+    started = frozen_build()  # started with the session; removed when it ends
+    code, log = started.wait()
+    assert code == 0, f"build failed:\n{log}"
+    return Build(started.out)
 
 
 @pytest.fixture

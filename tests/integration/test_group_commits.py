@@ -29,7 +29,7 @@ async def test_concurrent_sends_share_statements_and_count_per_chat(db: str) -> 
     inst = await _instance()
     ids = [uuid.uuid4() for _ in range(60)]
     results = await asyncio.gather(*(
-        outbound.record(inst, f"chat-{i % 3}", mid, "text", f"m{i}", None, None, resuming=False)
+        outbound.record(inst, f"chat-{i % 3}", mid, "text", f"m{i}", None, None)
         for i, mid in enumerate(ids)))  # fmt: skip
     assert results == [None] * 60
     assert outbound._PENDING.items >= 60 and outbound._PENDING.batches < 60  # they did share statements
@@ -42,7 +42,7 @@ async def test_concurrent_sends_share_statements_and_count_per_chat(db: str) -> 
 
     # a resumed send finds its row (alone or in a batch) and writes nothing twice
     again = await asyncio.gather(*(
-        outbound.record(inst, "chat-0", mid, "text", "again", None, None, resuming=True) for mid in ids[:5]))  # fmt: skip
+        outbound.record(inst, "chat-0", mid, "text", "again", None, None) for mid in ids[:5]))  # fmt: skip
     assert [a["delivery_status"] for a in again] == ["pending"] * 5
     assert (await _rows("select message_count from chats where instance_id = $1 and external_id = 'chat-0'",
                         inst["id"]))[0]["message_count"] == 20  # fmt: skip
@@ -51,7 +51,7 @@ async def test_concurrent_sends_share_statements_and_count_per_chat(db: str) -> 
 async def test_one_bad_row_fails_alone(db: str) -> None:
     inst = await _instance()
     gone = {"id": uuid.uuid4(), "channel": "loopback"}  # no such instance: its row can't be written
-    calls = [outbound.record(gone if i == 3 else inst, "c", uuid.uuid4(), "text", "x", None, None, resuming=False)
+    calls = [outbound.record(gone if i == 3 else inst, "c", uuid.uuid4(), "text", "x", None, None)
              for i in range(8)]  # fmt: skip
     results = await asyncio.gather(*calls, return_exceptions=True)
     assert isinstance(results[3], outbound.InstanceGone)
@@ -62,7 +62,7 @@ async def test_one_bad_row_fails_alone(db: str) -> None:
 async def test_mark_sent_in_batches_and_an_echo_collision_alone(db: str) -> None:
     inst = await _instance()
     ids = [uuid.uuid4() for _ in range(10)]
-    await asyncio.gather(*(outbound.record(inst, "c", mid, "text", "x", None, None, resuming=False) for mid in ids))
+    await asyncio.gather(*(outbound.record(inst, "c", mid, "text", "x", None, None) for mid in ids))
     # the platform echoed message 0 back as inbound before it was marked sent: same chat, same external id
     chat = (await _rows("select chat_id from messages where id = $1", ids[0]))[0]["chat_id"]
     echo = uuid.uuid4()

@@ -254,9 +254,9 @@ async def _recipient(instance: dict[str, Any], to: str) -> str:
 
 
 async def _record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
-                  media: Media | None, reply_to: str | None, *, resuming: bool) -> dict[str, Any] | None:  # fmt: skip
+                  media: Media | None, reply_to: str | None) -> dict[str, Any] | None:  # fmt: skip
     try:
-        return await outbound.record(instance, to, message_id, message_type, text, media, reply_to, resuming=resuming)
+        return await outbound.record(instance, to, message_id, message_type, text, media, reply_to)
     except outbound.InstanceGone:
         _INSTANCES.pop(instance["id"], None)
         raise _error(404, NOT_FOUND, f"no instance {instance['id']}",
@@ -334,7 +334,6 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
             text,
             media,
             reply_to,  # type: ignore[arg-type]
-            resuming=idem is not None,
         )
         resumed = already is not None
         if already is not None and already["delivery_status"] in ("sent", "delivered", "read", "played"):
