@@ -96,6 +96,9 @@ async def publish_inbound(js: JetStreamContext, instance_id: str, channel: str, 
                         dedupe_key=f"{instance_id}:{event.external_id}:{event_type}", source=source)  # fmt: skip
 
 
+OWN_ACTIONS = ("edit", "delete", "reaction")  # sends that change a stored message
+
+
 class Runner:
     """One instance on this node: its connection, supervised, and its send consumer."""
 
@@ -314,6 +317,34 @@ class Runner:
                                 {**outbound.dump(), "messageId": message_id, "externalId": external},
                                 instance_id=self.id, channel=self.channel_key, source="api",
                                 dedupe_key=f"{message_id}:sent", correlation_id=p.get("correlationId"))  # fmt: skip
+        elif outbound.kind in OWN_ACTIONS and outbound.target:
+            await self._reflect(outbound, p["commandId"], p.get("correlationId"))
+
+    async def _reflect(self, outbound: Outbound, command_id: str, correlation: str | None) -> None:
+        """Our own edit, delete or reaction onto the stored message: the event the platform would send for it, from
+        us (never waking an agent). A platform that echoes the action too changes nothing more: the same text, the
+        same reaction, a message already deleted."""
+        owner = None
+        with contextlib.suppress(Exception):
+            owner = (self.channel.status() or {}).get("ownerIdentifier") if self.channel is not None else None
+        payload: dict[str, Any] = {"externalId": f"own:{command_id}", "chat": {"id": outbound.to},
+                                   "target": outbound.target, "timestamp": datetime.now(UTC).isoformat(),
+                                   "isFromMe": True}  # fmt: skip
+        if owner:
+            payload["sender"] = {"id": str(owner)}
+        if outbound.kind == "edit":
+            event_type, payload["text"] = "message.edited", outbound.text or ""
+        elif outbound.kind == "delete":
+            event_type = "message.deleted"
+        else:
+            removed = not outbound.emoji
+            event_type = "reaction.removed" if removed else "reaction.received"
+            payload.update(emoji=outbound.emoji or "", removed=removed)
+        try:  # never fails the send: it went out
+            await publish_event(self.runtime.js, event_type, payload, instance_id=self.id, channel=self.channel_key,
+                                source="api", dedupe_key=f"{command_id}:{event_type}", correlation_id=correlation)  # fmt: skip
+        except Exception as exc:
+            self.log.warning("the stored message does not show this %s yet: %s", outbound.kind, exc)
 
     async def _send_gave_up(self, env: dict[str, Any], error: str) -> None:
         await self._failed(env, error, retryable=True)

@@ -109,9 +109,10 @@ async def _chat(conn: asyncpg.Connection, instance_id: str, channel: str | None,
         "insert into chats (id, instance_id, external_id, chat_type, channel, name, participant_count, message_count, "
         "unread_count, settings, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 0, 0, 0, '{}', now(), now()) "
         "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name), "
-        "chat_type = excluded.chat_type where (excluded.name is not null and excluded.name is distinct from chats.name) "
-        "or excluded.chat_type is distinct from chats.chat_type returning id",
+        "chat_type = coalesce($7, chats.chat_type) where (excluded.name is not null and excluded.name is distinct "
+        "from chats.name) or $7 is distinct from chats.chat_type and $7 is not null returning id",
         uuid.uuid4(), instance_id, chat["id"], chat.get("type") or "dm", channel or "unknown", chat.get("name"),
+        chat.get("type"),  # none (our own edit or reaction): the chat keeps its type
     ) or await conn.fetchval(
         "select id from chats where instance_id = $1 and external_id = $2", instance_id, chat["id"]
     )  # fmt: skip
@@ -160,6 +161,8 @@ async def _edit(conn: asyncpg.Connection, chat_id: Any, p: dict[str, Any]) -> No
                               "and external_id = $2 for update", chat_id, p["target"])  # fmt: skip
     if row is None:
         raise NotYet(f"edit of message {p['target']!r} before the message")
+    if row["text_content"] == p["text"]:
+        return  # nothing changes (our own edit, echoed back by the platform)
     history = orjson.loads(row["edit_history"]) if row["edit_history"] else []
     history.append({"text": row["text_content"], "at": p["timestamp"], "by": (p.get("sender") or {}).get("id")})
     await conn.execute(

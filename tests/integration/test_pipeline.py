@@ -201,6 +201,45 @@ async def test_every_send_kind(api: Api) -> None:
                                 "forward", "media", "media", "edit", "delete", "star", "star"]), kinds  # fmt: skip
 
 
+async def test_our_own_edit_reaction_and_delete_show_on_the_stored_message(api: Api) -> None:
+    async with live_client(api) as client:
+        instance = await loopback(client)
+        base = {"instanceId": instance, "to": "g1"}
+        # a group chat (from an inbound message): our own actions must not turn it into a DM
+        r = await client.post(f"/api/v2/instances/{instance}/loopback/inbound",
+                              json={"chatId": "g1", "from": "u1", "text": "hello all", "isGroup": True})  # fmt: skip
+        assert r.status_code in (200, 201, 202), r.text
+        mid = (await client.post("/api/v2/messages/send", json={**base, "text": "first"})).json()["data"]["messageId"]
+
+        async def stored() -> dict:
+            return (await client.get(f"/api/v2/messages/{mid}")).json()["data"]
+
+        r = await client.post("/api/v2/messages/edit-channel", json={"instanceId": instance, "chatId": "g1",
+                                                                     "messageId": mid, "text": "second"})  # fmt: skip
+        assert r.status_code == 201, r.text
+        edited = await until(lambda: _when(stored(), lambda m: m["editCount"] == 1), what="the edit stored")
+        assert edited["textContent"] == "second" and edited["originalText"] == "first"
+        assert [h["text"] for h in edited["editHistory"]] == ["first"]
+
+        r = await client.post("/api/v2/messages/send/reaction", json={**base, "messageId": mid, "emoji": "👍"})
+        assert r.status_code == 201, r.text
+        await until(lambda: _when(stored(), lambda m: [x["emoji"] for x in m["reactions"]] == ["👍"]),
+                    what="the reaction stored")  # fmt: skip
+
+        r = await client.post("/api/v2/messages/delete-channel", json={"instanceId": instance, "chatId": "g1",
+                                                                       "messageId": mid})  # fmt: skip
+        assert r.status_code == 201, r.text
+        deleted = await until(lambda: _when(stored(), lambda m: m["status"] == "deleted"), what="the delete stored")
+        assert deleted["editCount"] == 1  # nothing applied twice
+        chats = (await client.get(f"/api/v2/chats?instanceId={instance}")).json()["items"]
+        assert [c["chatType"] for c in chats if c["externalId"] == "g1"] == ["group"]
+
+
+async def _when(value: Awaitable[Any], check: Callable[[Any], bool]) -> Any:
+    got = await value
+    return got if check(got) else None
+
+
 async def test_bad_sends_are_4xx(api: Api) -> None:
     async with live_client(api) as client:
         instance = await loopback(client, connect=False)
