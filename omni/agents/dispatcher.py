@@ -167,8 +167,10 @@ class TriggerLogs:
 
 
 class Dispatcher:
-    def __init__(self, nc: NATS, js: JetStreamContext, plugins: Plugins, waiters: Any) -> None:
+    def __init__(self, nc: NATS, js: JetStreamContext, plugins: Plugins, waiters: Any, *,
+                 runtime: Any = None) -> None:  # fmt: skip
         self.nc = nc
+        self.runtime = runtime  # this node's channel runtime: a reply to an instance that runs here goes out directly
         self.js = js
         self.plugins = plugins
         self.waiters = waiters
@@ -977,7 +979,8 @@ class Dispatcher:
                     wait: float) -> dict[str, Any] | None:  # fmt: skip
         chat_type = self.chat_types.get((str(instance["id"]), message.to), "dm")
         return await outbound.deliver(self.js, self.waiters, instance, message, message_type=message_type, wait=wait,
-                                      source="agent", chat_type=chat_type)  # fmt: skip
+                                      source="agent", chat_type=chat_type,
+                                      here=self.runtime.runner_here if self.runtime is not None else None)  # fmt: skip
 
 
 class Streamer:

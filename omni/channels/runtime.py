@@ -324,14 +324,10 @@ class Runner:
         """Our own edit, delete or reaction onto the stored message: the event the platform would send for it, from
         us (never waking an agent). A platform that echoes the action too changes nothing more: the same text, the
         same reaction, a message already deleted."""
-        owner = None
-        with contextlib.suppress(Exception):
-            owner = (self.channel.status() or {}).get("ownerIdentifier") if self.channel is not None else None
+        # no sender: "us", as the stored-reaction API records our own (platformUserId null)
         payload: dict[str, Any] = {"externalId": f"own:{command_id}", "chat": {"id": outbound.to},
                                    "target": outbound.target, "timestamp": datetime.now(UTC).isoformat(),
                                    "isFromMe": True}  # fmt: skip
-        if owner:
-            payload["sender"] = {"id": str(owner)}
         if outbound.kind == "edit":
             event_type, payload["text"] = "message.edited", outbound.text or ""
         elif outbound.kind == "delete":
@@ -345,6 +341,33 @@ class Runner:
                                 source="api", dedupe_key=f"{command_id}:{event_type}", correlation_id=correlation)  # fmt: skip
         except Exception as exc:
             self.log.warning("the stored message does not show this %s yet: %s", outbound.kind, exc)
+
+    async def send_now(self, outbound: Outbound, correlation: str | None) -> dict[str, Any] | None:
+        """A recorded message (its id is the message's) straight to the connected channel, from this process (an
+        agent's reply to an instance that runs here). None when it can't go now (not connected, or the platform
+        says not now, or anything unexpected): the caller queues it on the command stream, as every send."""
+        channel = self.channel
+        if channel is None or self.sender is None or self.stopped or self.id not in self.runtime.leases:
+            return None
+        try:
+            result = await channel.send(outbound)
+        except SendFailed as exc:
+            if exc.retryable:
+                return None
+            error = f"{exc.code}: {exc}"
+            await self._failed({"payload": {"messageId": outbound.id, "commandId": outbound.id, "correlationId": correlation,
+                                            "outbound": outbound.dump()}}, error, retryable=False)  # fmt: skip
+            return {"status": "failed", "error": error}
+        except Exception as exc:  # ChannelNotReady, or a surprise: the command stream retries it with backoff
+            self.log.info("sending %s directly failed (%s); queued", outbound.id, exc)
+            return None
+        external = result.external_id if result else None
+        await self.runtime.mark_sent(outbound.id, external, result.timestamp if result else datetime.now(UTC))
+        await publish_event(self.runtime.js, "message.sent",
+                            {**outbound.dump(), "messageId": outbound.id, "externalId": external},
+                            instance_id=self.id, channel=self.channel_key, source="api",
+                            dedupe_key=f"{outbound.id}:sent", correlation_id=correlation)  # fmt: skip
+        return {"status": "sent", "externalMessageId": external}
 
     async def _send_gave_up(self, env: dict[str, Any], error: str) -> None:
         await self._failed(env, error, retryable=True)
@@ -556,6 +579,10 @@ class Runtime:
         return {"ok": True, "result": result}
 
     # -- shared state -----------------------------------------------------------------------------------------------
+
+    def runner_here(self, instance_id: str) -> Runner | None:
+        """The instance's runner when this process owns the instance."""
+        return self.runners.get(instance_id) if instance_id in self.leases else None
 
     async def write_state(self, instance_id: str, value: dict[str, Any]) -> None:
         with contextlib.suppress(Exception):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -183,17 +184,28 @@ async def queue(js: Any, instance: dict[str, Any], message: Outbound, *, message
 
 
 async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outbound, *, message_type: str | None,
-                  wait: float, source: str = "agent", correlation: str | None = None,
-                  chat_type: str = "dm") -> dict[str, Any] | None:  # fmt: skip
+                  wait: float, source: str = "agent", correlation: str | None = None, chat_type: str = "dm",
+                  here: Callable[[str], Any] | None = None) -> dict[str, Any] | None:  # fmt: skip
     """Record (when `message_type` is given), queue and wait up to `wait` seconds for the outcome
     (`{status: sent|failed, externalMessageId?, error?}`; None: still on its way). `message.id` must be a UUID;
-    a repeated id resumes the same send."""
+    a repeated id resumes the same send.
+
+    `here(instance_id)`: the instance's runner when it runs in this process (else None). A recorded message then
+    goes straight to its connected channel instead of through the command stream and back; whatever can't go at
+    once (not connected, the platform says not now) is queued as usual. Its row was written first either way, so a
+    crash on the way is resumed like any other send."""
     already = None
     if message_type is not None:
         already = await record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
                                message.reply_to, source=source, chat_type=chat_type)  # fmt: skip
         if already is not None and already["delivery_status"] in SENT_STATES:
             return {"status": "sent", "externalMessageId": already["external_id"]}
+        runner = here(str(instance["id"])) if here is not None else None
+        if runner is not None:
+            outcome = await runner.send_now(message, correlation)
+            if outcome is not None:
+                return outcome
+            already = already or {}  # it may have reached the platform: the owner looks before sending again
     waiting = await waiters.expect(message.id) if wait > 0 else None
     try:
         await queue(js, instance, message, message_id=message.id if message_type is not None else None,

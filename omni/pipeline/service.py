@@ -87,7 +87,7 @@ class Pipeline:
                 held = lease.held
             consumer = self.running.get(domain)
             if held and consumer is None and domain == DISPATCH:
-                consumer = Dispatcher(self.nc, self.js, self.plugins, self.waiters)
+                consumer = Dispatcher(self.nc, self.js, self.plugins, self.waiters, runtime=self.runtime)
                 await consumer.start()
                 self.running[domain] = consumer
             elif held and consumer is None:
