@@ -38,7 +38,7 @@ from tortoise import Tortoise
 
 from omni.bus import subjects
 from omni.bus.consumer import Consumer, ConsumerSpec, DeadLetter, Retried, Retry, backoff
-from omni.bus.lease import Lease, prefers
+from omni.bus.lease import Lease, prefers_instance
 from omni.channels import sync
 from omni.channels.base import Channel, ChannelAuthFailed, ChannelContext, ChannelError, ChannelNotReady, SendFailed
 from omni.channels.kv import PluginStore
@@ -484,17 +484,18 @@ class Runtime:
                 return
             runner.row = row  # a changed token or config applies at the next (re)connect
             return
-        if await self._acquire(instance_id):
+        if await self._acquire(instance_id, agent=bool(row.get("agent_provider_id"))):
             runner = Runner(self, row, self.plugins.channels[row["channel"]])
             self.runners[instance_id] = runner
             runner.start()
 
-    async def _acquire(self, instance_id: str) -> bool:
+    async def _acquire(self, instance_id: str, *, agent: bool = False) -> bool:
         """Take the instance when it is free: at once when it falls to this worker (a server spreads its instances
-        over its workers), else once it stayed free for a while (its worker is gone)."""
+        over its workers; one with an agent goes with the dispatcher), else once it stayed free for a while (its
+        worker is gone)."""
         lease = self.waiting.get(instance_id)
         if lease is None:
-            patience = 0.0 if prefers(instance_id) else 3 * RENEW
+            patience = 0.0 if prefers_instance(instance_id, agent=agent) else 3 * RENEW
             lease = self.waiting[instance_id] = Lease(self.owners, instance_id, self.node, safe_for=LEASE_TTL - RENEW,
                                                       patience=patience)  # fmt: skip
         if not await lease.keep():

@@ -16,7 +16,7 @@ from omni.agents.dispatcher import Dispatcher
 from omni.bus import streams
 from omni.bus import subjects as names
 from omni.bus.consumer import Consumer, ConsumerSpec, Retry
-from omni.bus.lease import Lease, prefers
+from omni.bus.lease import SERVER_LEASES, Lease, prefers
 from omni.channels.runtime import LEASE_TTL, RENEW, Runtime
 from omni.pipeline.deadletters import DeadLetters
 from omni.pipeline.persist import NotYet, persist, persist_batch
@@ -59,11 +59,10 @@ class Pipeline:
         # written in order by one writer, while its chats run in parallel inside it. So does the agent dispatcher
         # (a chat's debounce and replies need all of its events in one place).
         # With several API workers the leases are spread over them (the message writer and the dispatcher apart).
-        order = ("MESSAGE", DISPATCH, "REACTION", "INSTANCE", "ACCESS")
         domains = [*PERSISTED, *([DISPATCH] if self.waiters is not None else [])]
         self.leases = {d: Lease(self.runtime.owners, "dispatch" if d == DISPATCH else f"persist-{d.lower()}",
                                 self.runtime.node, safe_for=LEASE_TTL - RENEW,
-                                patience=0 if prefers(d, order.index(d)) else PATIENCE) for d in domains}  # fmt: skip
+                                patience=0 if prefers(d, SERVER_LEASES.index(d)) else PATIENCE) for d in domains}  # fmt: skip
         await self._lead()
         self.leader = asyncio.create_task(self._leading(), name="persist-leases")
         self.retry_sweep = asyncio.create_task(self._retry_dead_letters(), name="dead-letter-retries")
