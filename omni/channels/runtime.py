@@ -282,10 +282,8 @@ class Runner:
                 return
             if row["delivery_status"] in SENT_STATES:  # sent before a crash or a redelivery: never twice
                 await self.runtime.result(p["commandId"], {"status": "sent", "externalMessageId": row["external_id"]})
-                await publish_event(self.runtime.js, "message.sent",  # again, in case it was lost (stored once)
-                                    {**p["outbound"], "messageId": message_id, "externalId": row["external_id"]},
-                                    instance_id=self.id, channel=self.channel_key, source="api",
-                                    dedupe_key=f"{message_id}:sent", correlation_id=p.get("correlationId"))  # fmt: skip
+                # again, in case it was lost (stored once)
+                await self._journal_sent(p["outbound"], message_id, row["external_id"], p.get("correlationId"))
                 return
         channel = self.channel
         if channel is None:
@@ -313,10 +311,7 @@ class Runner:
             await self.runtime.mark_sent(message_id, external, result.timestamp if result else datetime.now(UTC))
         await self.runtime.result(p["commandId"], {"status": "sent", "externalMessageId": external})
         if message_id:  # after the answer: the caller need not wait for the journal's copy
-            await publish_event(self.runtime.js, "message.sent",
-                                {**outbound.dump(), "messageId": message_id, "externalId": external},
-                                instance_id=self.id, channel=self.channel_key, source="api",
-                                dedupe_key=f"{message_id}:sent", correlation_id=p.get("correlationId"))  # fmt: skip
+            await self._journal_sent(outbound.dump(), message_id, external, p.get("correlationId"))
         elif outbound.kind in OWN_ACTIONS and outbound.target:
             await self._reflect(outbound, p["commandId"], p.get("correlationId"))
 
@@ -363,11 +358,15 @@ class Runner:
             return None
         external = result.external_id if result else None
         await self.runtime.mark_sent(outbound.id, external, result.timestamp if result else datetime.now(UTC))
-        await publish_event(self.runtime.js, "message.sent",
-                            {**outbound.dump(), "messageId": outbound.id, "externalId": external},
-                            instance_id=self.id, channel=self.channel_key, source="api",
-                            dedupe_key=f"{outbound.id}:sent", correlation_id=correlation)  # fmt: skip
+        await self._journal_sent(outbound.dump(), outbound.id, external, correlation)
         return {"status": "sent", "externalMessageId": external}
+
+    async def _journal_sent(self, outbound: dict[str, Any], message_id: str, external: str | None,
+                            correlation: str | None) -> None:  # fmt: skip
+        """`message.sent` onto the bus (stored once per message, however often it is published)."""
+        await publish_event(self.runtime.js, "message.sent", {**outbound, "messageId": message_id, "externalId": external},
+                            instance_id=self.id, channel=self.channel_key, source="api",
+                            dedupe_key=f"{message_id}:sent", correlation_id=correlation)  # fmt: skip
 
     async def _send_gave_up(self, env: dict[str, Any], error: str) -> None:
         await self._failed(env, error, retryable=True)
