@@ -200,7 +200,8 @@ async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outb
                                message.reply_to, source=source, chat_type=chat_type)  # fmt: skip
         if already is not None and already["delivery_status"] in SENT_STATES:
             return {"status": "sent", "externalMessageId": already["external_id"]}
-        runner = here(str(instance["id"])) if here is not None else None
+        # a resumed send never: its first attempt may still be on its way through the command stream
+        runner = here(str(instance["id"])) if here is not None and already is None else None
         if runner is not None:
             outcome = await runner.send_now(message, correlation)
             if outcome is not None:

@@ -161,6 +161,27 @@ async def test_sends_wait_while_disconnected_and_go_out_on_connect(api: Api) -> 
         await until(delivered, what="the queued send")
 
 
+async def test_a_send_the_platform_refuses_for_now_is_queued_and_goes_out_once_later(api: Api) -> None:
+    """The instance runs in the worker that takes the request, so the send goes straight to the channel; the channel
+    says not now, so it is queued on the command stream and goes out (once) when the channel takes it."""
+    async with live_client(api) as client:
+        instance = await loopback(client, config={"sendError": "retryable"})
+        r = await client.post("/api/v2/messages/send?wait=0.5", json={"instanceId": instance, "to": "c1", "text": "l8r"})
+        assert r.status_code == 202 and r.json()["data"]["status"] == "queued", r.text
+        message_id = r.json()["data"]["messageId"]
+        assert (await client.get(f"/api/v2/messages/{message_id}")).json()["data"]["deliveryStatus"] == "pending"
+        assert (await client.patch(f"/api/v2/instances/{instance}", json={"config": {}})).status_code == 200
+        assert (await client.post(f"/api/v2/instances/{instance}/restart")).status_code == 200
+
+        async def sent() -> bool:
+            m = (await client.get(f"/api/v2/messages/{message_id}")).json()["data"]
+            return m["deliveryStatus"] == "sent"
+
+        await until(sent, timeout=30, what="sent after the channel took it")
+        outbox = (await client.get(f"/api/v2/instances/{instance}/loopback/outbox")).json()["items"]
+        assert [o["messageId"] for o in outbox] == [message_id]
+
+
 async def test_every_send_kind(api: Api) -> None:
     async with live_client(api) as client:
         instance = await loopback(client)

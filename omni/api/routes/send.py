@@ -5,7 +5,8 @@ platform actions (`/messages/:id/read`, `/messages/read`, `/messages/edit-channe
 A send is checked (instance, capability, recipient), recorded as a `pending` message, and queued durably on the
 command stream for the node that owns the instance. The request then waits for the outcome up to `wait` seconds (5 by
 default): 201 `status: "sent"` when the platform took it, 202 `status: "queued"` when it is still on its way
-(`?async=true` answers 202 at once). `Idempotency-Key` makes a retried request return the first answer and send
+(`?async=true` answers 202 at once). A new message to an instance that runs in the worker serving the request skips
+the round trip: the worker's runner sends it at once, and queues it only when it can't go now. `Idempotency-Key` makes a retried request return the first answer and send
 nothing again.
 """
 
@@ -340,36 +341,64 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
             return await _answer(idem, 201, {"data": {"messageId": command_id, "instanceId": str(instance_id),
                                                       "to": recipient, "timestamp": json_time(datetime.now(UTC)),
                                                       "status": "sent", "externalMessageId": already["external_id"]}})  # fmt: skip
+    wait = not query.async_ and query.wait > 0
     js = request.app.ctx.js
     waiters: Waiters = request.app.ctx.send_waiters
-    waiting = None if query.async_ or query.wait == 0 else await waiters.expect(command_id)
+    waiting = await waiters.expect(command_id) if wait else None
     try:
-        await outbound.queue(js, instance, message, message_id=command_id if record else None, correlation=correlation,
-                             resumed=resumed)  # fmt: skip
-    except Exception as exc:
+        # a new message to an instance that runs in this worker goes straight to its channel (a resumed one never:
+        # its first attempt may still be on its way through the command stream)
+        runner = _runner_here(request, instance_id) if record and wait and not resumed else None
+        try:
+            if runner is not None:
+                # shielded: a client that hangs up leaves neither a half-done send nor a row nobody sends
+                outcome = await asyncio.shield(_direct(runner, js, instance, message, correlation))
+                if outcome is not None:
+                    return await _answer(idem, *_outcome(outcome, instance_id, recipient, command_id))
+            else:
+                await outbound.queue(js, instance, message, message_id=command_id if record else None,
+                                     correlation=correlation, resumed=resumed)  # fmt: skip
+        except Exception as exc:
+            raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
+                         "again (with the same Idempotency-Key it is sent once)",
+                         {"messageId": command_id if record else None}) from None  # fmt: skip
+        outcome = None
+        if waiting is not None:
+            with contextlib.suppress(TimeoutError):
+                outcome = await asyncio.wait_for(waiting, query.wait)
+    finally:
         if waiting is not None:
             waiters.forget(command_id, waiting)
-        raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
-                     "again (with the same Idempotency-Key it is sent once)", {"messageId": command_id if record else None}) from None  # fmt: skip
-    outcome: dict[str, Any] | None = None
-    if waiting is not None:
-        try:
-            outcome = await asyncio.wait_for(waiting, query.wait)
-        except TimeoutError:
-            outcome = None
-        finally:
-            waiters.forget(command_id, waiting)
-    now = json_time(datetime.now(UTC))
-    data = {"messageId": command_id if record else None, "instanceId": str(instance_id), "to": recipient,
-            "timestamp": now}  # fmt: skip
+    return await _answer(idem, *_outcome(outcome, instance_id, recipient, command_id if record else None))
+
+
+def _outcome(outcome: dict[str, Any] | None, instance_id: uuid.UUID, recipient: str,
+             message_id: str | None) -> tuple[int, dict[str, Any]]:  # fmt: skip
+    """The answer to a send: 201 sent, 502 refused by the platform, 202 still on its way (None)."""
+    data = {"messageId": message_id, "instanceId": str(instance_id), "to": recipient,
+            "timestamp": json_time(datetime.now(UTC))}  # fmt: skip
     if outcome is not None and outcome.get("status") == "failed":
-        status, body = 502, {"error": {"code": "SEND_FAILED", "message": f"the platform refused: {outcome.get('error')}",
-                                       "details": {"messageId": data["messageId"], "instanceId": data["instanceId"]}}}  # fmt: skip
-    elif outcome is not None:
-        status, body = 201, {"data": {**data, "status": "sent", "externalMessageId": outcome.get("externalMessageId")}}
-    else:
-        status, body = 202, {"data": {**data, "status": "queued", "externalMessageId": None}}
-    return await _answer(idem, status, body)
+        return 502, {"error": {"code": "SEND_FAILED", "message": f"the platform refused: {outcome.get('error')}",
+                               "details": {"messageId": message_id, "instanceId": data["instanceId"]}}}  # fmt: skip
+    if outcome is not None:
+        return 201, {"data": {**data, "status": "sent", "externalMessageId": outcome.get("externalMessageId")}}
+    return 202, {"data": {**data, "status": "queued", "externalMessageId": None}}
+
+
+async def _direct(runner: Any, js: Any, instance: dict[str, Any], message: Outbound,
+                  correlation: str | None) -> dict[str, Any] | None:  # fmt: skip
+    """Sent by this worker's runner; when it can't go now, queued for the owner (None: on its way), as resumed: it
+    may have reached the platform, so the owner looks before sending it again."""
+    outcome = await runner.send_now(message, correlation)
+    if outcome is None:
+        await outbound.queue(js, instance, message, message_id=message.id, correlation=correlation, resumed=True)
+    return outcome
+
+
+def _runner_here(request: Request, instance_id: uuid.UUID) -> Any:
+    pipeline = getattr(request.app.ctx, "pipeline", None)
+    runtime = pipeline.runtime if pipeline is not None else None
+    return runtime.runner_here(str(instance_id)) if runtime is not None else None
 
 
 # -- the routes ----------------------------------------------------------------------------------------------------
