@@ -166,7 +166,9 @@ async def test_a_send_the_platform_refuses_for_now_is_queued_and_goes_out_once_l
     says not now, so it is queued on the command stream and goes out (once) when the channel takes it."""
     async with live_client(api) as client:
         instance = await loopback(client, config={"sendError": "retryable"})
-        r = await client.post("/api/v2/messages/send?wait=0.5", json={"instanceId": instance, "to": "c1", "text": "l8r"})
+        r = await client.post(
+            "/api/v2/messages/send?wait=0.5", json={"instanceId": instance, "to": "c1", "text": "l8r"}
+        )
         assert r.status_code == 202 and r.json()["data"]["status"] == "queued", r.text
         message_id = r.json()["data"]["messageId"]
         assert (await client.get(f"/api/v2/messages/{message_id}")).json()["data"]["deliveryStatus"] == "pending"
