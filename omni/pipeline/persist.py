@@ -98,6 +98,28 @@ def _journal_values(envelope: dict[str, Any], instance_id: str | None, channel: 
     )  # fmt: skip
 
 
+JOURNAL_INSERT_MANY = (
+    "insert into omni_events (id, event_type, direction, channel, instance_id, person_id, platform_identity_id, "
+    "external_id, correlation_id, source, content_type, text_content, media_mime_type, media_size, media_duration, "
+    "media_url, chat_id, reply_to_external_id, status, received_at, processed_at, payload, raw_payload, metadata, "
+    "created_at) select u.id, u.type, u.direction, u.channel, u.instance_id, u.person_id, u.identity_id, u.ext, "
+    "u.correlation, u.source, u.ctype, u.text, u.mime, u.size, u.duration, u.url, u.chat, u.reply_to, 'completed', "
+    "u.received, now(), u.payload::jsonb, u.raw::jsonb, u.meta::jsonb, u.at from unnest($1::uuid[], $2::text[], "
+    "$3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], "
+    "$12::text[], $13::text[], $14::bigint[], $15::int[], $16::text[], $17::text[], $18::text[], $19::timestamptz[], "
+    "$20::text[], $21::text[], $22::text[], $23::timestamptz[]) as u(id, type, direction, channel, instance_id, "
+    "person_id, identity_id, ext, correlation, source, ctype, text, mime, size, duration, url, chat, reply_to, received, "
+    "payload, raw, meta, at) on conflict (id) do nothing returning id"
+)
+
+
+async def _journal_many(conn: asyncpg.Connection, rows: list[tuple]) -> set[uuid.UUID]:
+    """Journal rows (`_journal_values`) in one statement; the ids stored now (not before)."""
+    if not rows:
+        return set()
+    return {r["id"] for r in await conn.fetch(JOURNAL_INSERT_MANY, *zip(*rows, strict=True))}
+
+
 async def _journal(conn: asyncpg.Connection, envelope: dict[str, Any], instance_id: str | None, channel: str | None,
                    person_id: Any, identity_id: Any) -> bool:  # fmt: skip
     values = _journal_values(envelope, instance_id, channel, person_id, identity_id)
@@ -211,7 +233,18 @@ async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]
     messages, counters), every other event one by one in order after them. Returns the events stored now (not
     before). Raises on any problem: the caller then stores the batch event by event, so one bad event is isolated.
 
-    Only for a single writer per stream (the persist lease): freshness is read first, not claimed by an insert."""
+    Only for a single writer per stream (the persist lease): freshness is read first, not claimed by an insert.
+    A batch of journal rows only (the `message.sent` of every send) is one statement, its insert the freshness."""
+    if all(not isinstance((e.get("payload") or {}).get("chat"), dict) for e in envelopes):
+        stored = await _journal_many(conn, [_plain_values(e) for e in envelopes])
+        fresh_ids: set[uuid.UUID] = set()
+        fresh_plain = []
+        for e in envelopes:
+            event_id = uuid.UUID(e["id"])
+            if event_id in stored and event_id not in fresh_ids:
+                fresh_ids.add(event_id)
+                fresh_plain.append(e)
+        return fresh_plain
     async with conn.transaction():
         ids = [uuid.UUID(e["id"]) for e in envelopes]
         seen = {r["id"] for r in await conn.fetch("select id from omni_events where id = any($1::uuid[])", ids)}
@@ -231,15 +264,17 @@ async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]
             await _bulk_messages(conn, bulk)
         # events of no chat (message.sent / failed of a send, instance.*) are journal rows only: all at once
         plain = [e for e in rest if not isinstance((e.get("payload") or {}).get("chat"), dict)]
-        if plain:
-            await conn.executemany(JOURNAL_INSERT, [
-                _journal_values(e, (e.get("metadata") or {}).get("instanceId"),
-                                (e.get("metadata") or {}).get("channelType"), None, None) for e in plain])  # fmt: skip
+        await _journal_many(conn, [_plain_values(e) for e in plain])
         plain_ids = {id(e) for e in plain}
         for e in rest:
             if id(e) not in plain_ids:
                 await persist(conn, e)
     return fresh
+
+
+def _plain_values(envelope: dict[str, Any]) -> tuple:
+    meta = envelope.get("metadata") or {}
+    return _journal_values(envelope, meta.get("instanceId"), meta.get("channelType"), None, None)
 
 
 async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]]) -> None:
@@ -346,7 +381,7 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
         chat_id = chat_ids[(meta["instanceId"], p["chat"]["id"])]
         journal.append(_journal_values(e, meta["instanceId"], meta.get("channelType"), person_id, identity_id))
         messages.append(_message_values(e, meta["instanceId"], chat_id, person_id, identity_id))
-    await conn.executemany(JOURNAL_INSERT, journal)
+    await _journal_many(conn, journal)
     columns = list(zip(*messages, strict=True))
     inserted = await conn.fetch(
         "insert into messages (id, chat_id, instance_id, external_id, source, sender_person_id, "
