@@ -9,7 +9,8 @@
   clock, same machine); p50/p99.
 - send API: `wrk -t2 -c20 -d10s` on `POST /messages/send` (a distinct text per request) to one connected loopback
   instance after a 5 s warm-up: accepted sends per second (201 sent or 202 queued) and p50/p99, then the time until
-  all are delivered; `--passes` passes (3), the median pass by rps reported.
+  all are delivered; `--passes` passes (3), the median pass by rps reported. Each pass also records the CPU seconds
+  of the API workers, postgres, nats-server, wrk and everything else on the machine (psutil).
 Prints a table and writes JSON.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import psutil
 from rich.console import Console
 from rich.table import Table
 
@@ -121,15 +124,42 @@ async def inbound_latency(client: httpx.AsyncClient, db: asyncpg.Connection, rat
             "mean_ms": statistics.fmean(lat)}  # fmt: skip
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far of every process on the machine, by kind (API workers, postgres, nats-server, wrk, other)."""
+    totals: dict[str, float] = {}
+    for proc in psutil.process_iter(["cmdline", "cpu_times"]):
+        cmd = " ".join(proc.info["cmdline"] or [])
+        times = proc.info["cpu_times"]
+        if times is None or proc.pid == os.getpid():
+            continue
+        program = cmd.split(" ", 1)[0]
+        kind = ("api" if "omni _api" in cmd else "postgres" if "postgres" in program else
+                "nats" if "nats-server" in program else "wrk" if program.endswith("wrk") else "other")  # fmt: skip
+        totals[kind] = totals.get(kind, 0.0) + times.user + times.system
+    return totals
+
+
 def send_api(home: Home, key: str, instance: str, duration: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", "-c20", f"-d{duration}s", "-H", f"x-api-key: {key}", "-s",
-                          str(ROOT / "bench" / "pipeline" / "send.lua"), f"{home.url}/api/v2/messages/send", "--", instance],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    before = cpu_seconds()
+    wrk = subprocess.Popen(["wrk", "-t2", "-c20", f"-d{duration}s", "-H", f"x-api-key: {key}", "-s",
+                            str(ROOT / "bench" / "pipeline" / "send.lua"), f"{home.url}/api/v2/messages/send", "--",
+                            instance], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    wrk_cpu = 0.0
+    with contextlib.suppress(psutil.Error):
+        while wrk.poll() is None:  # wrk's own CPU, read before it exits
+            times = psutil.Process(wrk.pid).cpu_times()
+            wrk_cpu = times.user + times.system
+            time.sleep(0.2)
+    out = wrk.communicate()[0]
+    after = cpu_seconds()
+    cpu = {k: round(after.get(k, 0.0) - before.get(k, 0.0), 2) for k in after if k != "wrk"}
+    cpu["wrk"] = round(wrk_cpu, 2)
     line = next(line for line in out.splitlines() if line.startswith("OMNI_RESULT"))
     v = {k: int(x) for k, x in re.findall(r"(\w+)=(\d+)", line)}
     seconds = v["duration_us"] / 1e6
     return {"rps": v["requests"] / seconds, "requests": v["requests"], "p50_ms": v["p50"] / 1000,
-            "p95_ms": v["p95"] / 1000, "p99_ms": v["p99"] / 1000, "errors": v["errors"], "non2xx": v["non2xx"]}  # fmt: skip
+            "p95_ms": v["p95"] / 1000, "p99_ms": v["p99"] / 1000, "errors": v["errors"], "non2xx": v["non2xx"],
+            "cpu_s": cpu}  # fmt: skip
 
 
 async def delivered(db: asyncpg.Connection, instance: str, expected: int, timeout: float = 300) -> float:
@@ -173,6 +203,8 @@ async def main_async(args: argparse.Namespace, home: Home, db_url: str, console:
             s["all_delivered_after_s"] = await delivered(db, instance, accepted)
             console.print(f"  send API: {s['rps']:.0f} rps, p50 {s['p50_ms']:.1f} / p99 {s['p99_ms']:.1f} ms, "
                           f"non-2xx {s['non2xx']}, all delivered {s['all_delivered_after_s']:.1f} s after the pass")  # fmt: skip
+            per = {k: f"{1000 * v / max(1, s['requests']):.2f}" for k, v in sorted(s["cpu_s"].items())}
+            console.print(f"    CPU ms per send: {per}")
             passes.append(s)
         report["send"] = {**sorted(passes, key=lambda x: x["rps"])[len(passes) // 2], "passes": passes}
     finally:

@@ -20,6 +20,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -834,11 +835,15 @@ class Dispatcher:
         if answer.kind == "error":
             await self._failed(instance, agent, group, trace, chat_id, started, f"{answer.code}: {answer.text}")
             return
+        # the replies' message.sent go out after the reply is timed, before the triggers are acked (a redelivered
+        # trigger finds its reply sent and publishes them again)
+        journal: list[Callable[[], Awaitable[None]]] = []
         try:
-            sent = await self._reply(instance, agent, caps, chat_id, trace, answer)
+            sent = await self._reply(instance, agent, caps, chat_id, trace, answer, journal=journal)
         except Exception:
             await self._disarm(instance, chat_id, "send_failed")
             raise
+        replied = time.monotonic()
         if follow_up is not None:
             if await followups.fired(follow_up["id"], follow_up["config"], follow_up["index"]):
                 self.armed.discard((str(instance["id"]), chat_id))
@@ -863,8 +868,10 @@ class Dispatcher:
                                                     # publishing node's clock
                                                     "sinceInboundMs": _since_published(last.env, called_wall),
                                                     "agentMs": round((answered - called) * 1000, 2),
-                                                    "replyMs": round((time.monotonic() - answered) * 1000, 2),
+                                                    "replyMs": round((replied - answered) * 1000, 2),
                                                     "eventIds": [h.env["id"] for h in group]})  # fmt: skip
+        for publish in journal:
+            await publish()
         await self._done(*group)
 
     async def _failed(self, instance: dict[str, Any], agent: dict[str, Any], group: list[Held], trace: uuid.UUID,
@@ -948,7 +955,7 @@ class Dispatcher:
         return final
 
     async def _reply(self, instance: dict[str, Any], agent: dict[str, Any], caps: Any, chat_id: str, trace: uuid.UUID,
-                     answer: AgentEvent) -> int:  # fmt: skip
+                     answer: AgentEvent, *, journal: list[Callable[[], Awaitable[None]]] | None = None) -> int:  # fmt: skip
         if (answer.metadata or {}).get("streamed"):
             return int(answer.metadata["streamed"])
         limit = getattr(caps, "max_message_length", None) if caps is not None else None
@@ -970,16 +977,17 @@ class Dispatcher:
                                                             to=chat_id, presence="typing"), message_type=None, wait=0)  # fmt: skip
                     await asyncio.sleep(delay)
             outcome = await self._send(instance, Outbound(id=reply_id(trace, f"reply-{i}"), kind="text", to=chat_id,
-                                                          text=text), message_type="text", wait=SEND_WAIT)  # fmt: skip
+                                                          text=text), message_type="text", wait=SEND_WAIT,
+                                       journal=journal)  # fmt: skip
             if outcome is not None and outcome.get("status") == "failed":
                 raise RuntimeError(f"the reply could not be sent: {outcome.get('error')}")
         return len(chunks)
 
-    async def _send(self, instance: dict[str, Any], message: Outbound, *, message_type: str | None,
-                    wait: float) -> dict[str, Any] | None:  # fmt: skip
+    async def _send(self, instance: dict[str, Any], message: Outbound, *, message_type: str | None, wait: float,
+                    journal: list[Callable[[], Awaitable[None]]] | None = None) -> dict[str, Any] | None:  # fmt: skip
         chat_type = self.chat_types.get((str(instance["id"]), message.to), "dm")
         return await outbound.deliver(self.js, self.waiters, instance, message, message_type=message_type, wait=wait,
-                                      source="agent", chat_type=chat_type,
+                                      source="agent", chat_type=chat_type, journal=journal,
                                       here=self.runtime.runner_here if self.runtime is not None else None)  # fmt: skip
 
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import logging
 import os
 import socket
 import time
 import traceback
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,14 @@ async def publish_event(js: JetStreamContext, event_type: str, payload: dict[str
                          correlation_id=correlation_id, event_id=event_id(dedupe_key))  # fmt: skip
     return await js.publish(subjects.event(event_type, channel, instance_id), envelopes.encode(env),
                      headers={"Nats-Msg-Id": dedupe_key}, timeout=5)  # fmt: skip
+
+
+async def journal_sent(js: JetStreamContext, instance_id: str, channel: str, outbound: dict[str, Any], message_id: str,
+                       external: str | None, correlation: str | None) -> None:  # fmt: skip
+    """`message.sent` of a recorded send onto the bus (stored once per message, however often it is published)."""
+    await publish_event(js, "message.sent", {**outbound, "messageId": message_id, "externalId": external},
+                        instance_id=instance_id, channel=channel, source="api", dedupe_key=f"{message_id}:sent",
+                        correlation_id=correlation)  # fmt: skip
 
 
 async def publish_inbound(js: JetStreamContext, instance_id: str, channel: str, event: Any, source: str) -> Any:
@@ -337,10 +347,15 @@ class Runner:
         except Exception as exc:
             self.log.warning("the stored message does not show this %s yet: %s", outbound.kind, exc)
 
-    async def send_now(self, outbound: Outbound, correlation: str | None) -> dict[str, Any] | None:
+    async def send_now(self, outbound: Outbound, correlation: str | None, *,
+                       journal: list[Callable[[], Awaitable[None]]] | None = None) -> dict[str, Any] | None:  # fmt: skip
         """A recorded message (its id is the message's) straight to the connected channel, from this process (an
-        agent's reply to an instance that runs here). None when it can't go now (not connected, or the platform
-        says not now, or anything unexpected): the caller queues it on the command stream, as every send."""
+        agent's reply, an API send to an instance that runs here). None when it can't go now (not connected, or the
+        platform says not now, or anything unexpected): the caller queues it on the command stream, as every send.
+
+        `journal`: its `message.sent` is appended there for the caller to publish later, instead of published before
+        this returns. The caller must publish it before it lets go of whatever would resume the send after a crash
+        (a resumed send that finds its message sent publishes it again)."""
         channel = self.channel
         if channel is None or self.sender is None or self.stopped or self.id not in self.runtime.leases:
             return None
@@ -358,15 +373,16 @@ class Runner:
             return None
         external = result.external_id if result else None
         await self.runtime.mark_sent(outbound.id, external, result.timestamp if result else datetime.now(UTC))
-        await self._journal_sent(outbound.dump(), outbound.id, external, correlation)
+        publish = functools.partial(self._journal_sent, outbound.dump(), outbound.id, external, correlation)
+        if journal is not None:
+            journal.append(publish)
+        else:
+            await publish()
         return {"status": "sent", "externalMessageId": external}
 
     async def _journal_sent(self, outbound: dict[str, Any], message_id: str, external: str | None,
                             correlation: str | None) -> None:  # fmt: skip
-        """`message.sent` onto the bus (stored once per message, however often it is published)."""
-        await publish_event(self.runtime.js, "message.sent", {**outbound, "messageId": message_id, "externalId": external},
-                            instance_id=self.id, channel=self.channel_key, source="api",
-                            dedupe_key=f"{message_id}:sent", correlation_id=correlation)  # fmt: skip
+        await journal_sent(self.runtime.js, self.id, self.channel_key, outbound, message_id, external, correlation)
 
     async def _send_gave_up(self, env: dict[str, Any], error: str) -> None:
         await self._failed(env, error, retryable=True)

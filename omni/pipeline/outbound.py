@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +20,7 @@ import orjson
 from tortoise import Tortoise
 
 from omni.bus import subjects
+from omni.channels.runtime import journal_sent
 from omni.channels.types import Media, Outbound
 from omni.db.coalesce import Coalescer
 
@@ -185,7 +186,8 @@ async def queue(js: Any, instance: dict[str, Any], message: Outbound, *, message
 
 async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outbound, *, message_type: str | None,
                   wait: float, source: str = "agent", correlation: str | None = None, chat_type: str = "dm",
-                  here: Callable[[str], Any] | None = None) -> dict[str, Any] | None:  # fmt: skip
+                  here: Callable[[str], Any] | None = None,
+                  journal: list[Callable[[], Awaitable[None]]] | None = None) -> dict[str, Any] | None:  # fmt: skip
     """Record (when `message_type` is given), queue and wait up to `wait` seconds for the outcome
     (`{status: sent|failed, externalMessageId?, error?}`; None: still on its way). `message.id` must be a UUID;
     a repeated id resumes the same send.
@@ -193,17 +195,20 @@ async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outb
     `here(instance_id)`: the instance's runner when it runs in this process (else None). A recorded message then
     goes straight to its connected channel instead of through the command stream and back; whatever can't go at
     once (not connected, the platform says not now) is queued as usual. Its row was written first either way, so a
-    crash on the way is resumed like any other send."""
+    crash on the way is resumed like any other send. `journal`: see `Runner.send_now`; a resumed send that finds its
+    message sent publishes its `message.sent` again, in case the first attempt never did."""
     already = None
     if message_type is not None:
         already = await record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
                                message.reply_to, source=source, chat_type=chat_type)  # fmt: skip
         if already is not None and already["delivery_status"] in SENT_STATES:
+            await journal_sent(js, str(instance["id"]), instance["channel"], message.dump(), message.id,
+                               already["external_id"], correlation)  # fmt: skip
             return {"status": "sent", "externalMessageId": already["external_id"]}
         # a resumed send never: its first attempt may still be on its way through the command stream
         runner = here(str(instance["id"])) if here is not None and already is None else None
         if runner is not None:
-            outcome = await runner.send_now(message, correlation)
+            outcome = await runner.send_now(message, correlation, journal=journal)
             if outcome is not None:
                 return outcome
             already = already or {}  # it may have reached the platform: the owner looks before sending again

@@ -84,7 +84,16 @@ async def test_a_message_gets_the_agents_answer_once(api: Api) -> None:
         assert await texts(client, instance) == ["hello agent"]  # and never a second time
         # the reply is stored as our message in the chat
         stored = (await client.get(f"/api/v2/messages?instanceId={instance}&limit=10")).json()["items"]
-        assert any(m["isFromMe"] and m["textContent"] == "hello agent" for m in stored)
+        [reply] = [m for m in stored if m["isFromMe"]]
+        assert reply["textContent"] == "hello agent" and reply["deliveryStatus"] == "sent"
+
+        # its message.sent is journaled once (published after the reply is timed, before the trigger is acked)
+        async def journaled() -> list[dict[str, Any]]:
+            r = await client.get(f"/api/v2/events?instanceId={instance}&eventType=message.sent")
+            return r.json()["items"]
+
+        [event] = await until(journaled, what="the reply's message.sent")
+        assert event["payload"]["messageId"] == reply["id"]
 
 
 async def test_reply_filter_modes(api: Api) -> None:
