@@ -278,26 +278,37 @@ def _plain_values(envelope: dict[str, Any]) -> tuple:
 
 
 async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]]) -> None:
-    # chats: one upsert for every (instance, chat) of the batch
+    # chats: the new ones made, the others only read. An existing chat's row is locked and written once, by the
+    # counters' update at the end of the batch, so a send recorded for the same chat meanwhile (an agent's reply)
+    # waits for that last moment of the batch at most, not for all of it.
     chats: dict[tuple[str, str], dict[str, Any]] = {}
     for e in events:
         meta, chat = e["metadata"], e["payload"]["chat"]
-        entry = chats.setdefault((meta["instanceId"], chat["id"]), {"type": chat.get("type") or "dm", "name": None,
+        entry = chats.setdefault((meta["instanceId"], chat["id"]), {"type": None, "name": None,
                                                                      "channel": meta.get("channelType") or "unknown"})  # fmt: skip
         entry["name"] = chat.get("name") or entry["name"]
+        entry["type"] = chat.get("type") or entry["type"]
     keys = sorted(chats)  # one lock order for every writer
     rows = await conn.fetch(
-        "insert into chats (id, instance_id, external_id, chat_type, channel, name, participant_count, message_count, "
-        "unread_count, settings, created_at, updated_at) "
+        "with u as (select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
+        "as u(id, instance_id, external_id, chat_type, channel, name)), "
+        "made as (insert into chats (id, instance_id, external_id, chat_type, channel, name, participant_count, "
+        "message_count, unread_count, settings, created_at, updated_at) "
         "select u.id, u.instance_id, u.external_id, u.chat_type, u.channel, u.name, 0, 0, 0, '{}', now(), now() "
-        "from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
-        "as u(id, instance_id, external_id, chat_type, channel, name) "
-        "on conflict (instance_id, external_id) do update set name = coalesce(excluded.name, chats.name), "
-        "chat_type = excluded.chat_type returning id, instance_id, external_id",
+        "from u on conflict (instance_id, external_id) do nothing returning id, instance_id, external_id) "
+        "select id, instance_id, external_id from made union all select c.id, c.instance_id, c.external_id "
+        "from chats c join u on c.instance_id = u.instance_id and c.external_id = u.external_id",
         [uuid.uuid4() for _ in keys], [uuid.UUID(k[0]) for k in keys], [k[1] for k in keys],
-        [chats[k]["type"] for k in keys], [chats[k]["channel"] for k in keys], [chats[k]["name"] for k in keys],
+        [chats[k]["type"] or "dm" for k in keys], [chats[k]["channel"] for k in keys], [chats[k]["name"] for k in keys],
     )  # fmt: skip
     chat_ids = {(str(r["instance_id"]), r["external_id"]): r["id"] for r in rows}
+    missing = [k for k in keys if k not in chat_ids]
+    if missing:  # made by another writer while that statement ran: the next statement sees them
+        rows = await conn.fetch(
+            "select c.id, c.instance_id, c.external_id from chats c join unnest($1::uuid[], $2::text[]) "
+            "as u(instance_id, external_id) on c.instance_id = u.instance_id and c.external_id = u.external_id",
+            [uuid.UUID(k[0]) for k in missing], [k[1] for k in missing])  # fmt: skip
+        chat_ids.update({(str(r["instance_id"]), r["external_id"]): r["id"] for r in rows})
 
     # senders: existing identities get their counters, new ones a person (the one with the same phone, if any)
     senders: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -425,15 +436,21 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
             c["preview"] = (r["text_content"] or f"[{r['message_type']}]")[:PREVIEW]
         last = per_instance.get(r["instance_id"])
         per_instance[r["instance_id"]] = r["platform_timestamp"] if last is None else max(last, r["platform_timestamp"])
-    cids = list(per_chat)
+    key_of = {chat_id: key for key, chat_id in chat_ids.items()}
+    cids = sorted(per_chat, key=lambda c: key_of[c])  # the same lock order as every writer of chats
+    await conn.execute(
+        "select 1 from chats c join unnest($1::uuid[]) with ordinality as u(id, n) on c.id = u.id order by u.n "
+        "for no key update of c", cids)  # fmt: skip
     await conn.execute(
         "update chats c set message_count = c.message_count + u.n, unread_count = c.unread_count + u.unread, "
         "last_message_at = greatest(c.last_message_at, u.last), last_message_preview = case when c.last_message_at "
-        "is null or u.last >= c.last_message_at then u.preview else c.last_message_preview end, updated_at = now() "
-        "from unnest($1::uuid[], $2::int[], $3::int[], $4::timestamptz[], $5::text[]) as u(id, n, unread, last, preview) "
-        "where c.id = u.id",
+        "is null or u.last >= c.last_message_at then u.preview else c.last_message_preview end, "
+        "name = coalesce(u.name, c.name), chat_type = coalesce(u.ctype, c.chat_type), updated_at = now() "
+        "from unnest($1::uuid[], $2::int[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) "
+        "as u(id, n, unread, last, preview, name, ctype) where c.id = u.id",
         cids, [per_chat[c]["n"] for c in cids], [per_chat[c]["unread"] for c in cids],
         [per_chat[c]["last"] for c in cids], [per_chat[c]["preview"] for c in cids],
+        [chats[key_of[c]]["name"] for c in cids], [chats[key_of[c]]["type"] for c in cids],
     )  # fmt: skip
     for instance_id, last in per_instance.items():
         await conn.execute("update instances set last_message_at = greatest(last_message_at, $2) where id = $1",
