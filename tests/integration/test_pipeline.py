@@ -184,6 +184,27 @@ async def test_a_send_the_platform_refuses_for_now_is_queued_and_goes_out_once_l
         assert [o["messageId"] for o in outbox] == [message_id]
 
 
+async def test_a_send_whose_client_hangs_up_still_goes_out_once(api: Api) -> None:
+    async with live_client(api) as client:
+        instance = await loopback(client, config={"sendDelayMs": 600})
+        # the request is cancelled mid-send, as the server does when its client hangs up
+        request = asyncio.create_task(
+            client.post("/api/v2/messages/send", json={"instanceId": instance, "to": "c1", "text": "bye"})
+        )
+        await asyncio.sleep(0.3)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+
+        async def sent() -> list[dict[str, Any]] | None:
+            items = (await client.get(f"/api/v2/messages?instanceId={instance}&limit=10")).json()["items"]
+            return items if items and items[0]["deliveryStatus"] == "sent" else None
+
+        [message] = await until(sent, what="the send of a client that hung up")
+        outbox = (await client.get(f"/api/v2/instances/{instance}/loopback/outbox")).json()["items"]
+        assert [o["messageId"] for o in outbox] == [message["id"]]
+
+
 async def test_every_send_kind(api: Api) -> None:
     async with live_client(api) as client:
         instance = await loopback(client)

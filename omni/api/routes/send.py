@@ -325,51 +325,52 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     record = message_type is not None
     command_id = str(message_id)
     message = Outbound(id=command_id, kind=kind, to=recipient, text=text, media=media, reply_to=reply_to, **fields)
-    resumed = False  # the message row was there already: a retry after a crash (Idempotency-Key)
-    if record:
-        already = await _record(
-            instance,
-            recipient,
-            message_id,
-            message_type,
-            text,
-            media,
-            reply_to,  # type: ignore[arg-type]
-        )
-        resumed = already is not None
-        if already is not None and already["delivery_status"] in ("sent", "delivered", "read", "played"):
-            return await _answer(idem, 201, {"data": {"messageId": command_id, "instanceId": str(instance_id),
-                                                      "to": recipient, "timestamp": json_time(datetime.now(UTC)),
-                                                      "status": "sent", "externalMessageId": already["external_id"]}})  # fmt: skip
     wait = not query.async_ and query.wait > 0
-    js = request.app.ctx.js
     waiters: Waiters = request.app.ctx.send_waiters
     waiting = await waiters.expect(command_id) if wait else None
+    runner = _runner_here(request, instance_id) if record and wait else None
     try:
-        # a new message to an instance that runs in this worker goes straight to its channel (a resumed one never:
-        # its first attempt may still be on its way through the command stream)
-        runner = _runner_here(request, instance_id) if record and wait and not resumed else None
-        try:
-            if runner is not None:
-                # shielded: a client that hangs up leaves neither a half-done send nor a row nobody sends
-                outcome = await asyncio.shield(_direct(runner, js, instance, message, correlation))
-                if outcome is not None:
-                    return await _answer(idem, *_outcome(outcome, instance_id, recipient, command_id))
-            else:
-                await outbound.queue(js, instance, message, message_id=command_id if record else None,
-                                     correlation=correlation, resumed=resumed)  # fmt: skip
-        except Exception as exc:
-            raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
-                         "again (with the same Idempotency-Key it is sent once)",
-                         {"messageId": command_id if record else None}) from None  # fmt: skip
-        outcome = None
-        if waiting is not None:
+        # shielded from the row on: a client that hangs up leaves neither a half-done send nor a row nobody sends
+        outcome = await asyncio.shield(_start(request.app.ctx.js, instance, message, message_type, correlation,
+                                              runner))  # fmt: skip
+        if outcome is None and waiting is not None:
             with contextlib.suppress(TimeoutError):
                 outcome = await asyncio.wait_for(waiting, query.wait)
     finally:
         if waiting is not None:
             waiters.forget(command_id, waiting)
     return await _answer(idem, *_outcome(outcome, instance_id, recipient, command_id if record else None))
+
+
+async def _start(js: Any, instance: dict[str, Any], message: Outbound, message_type: str | None,
+                 correlation: str | None, runner: Any) -> dict[str, Any] | None:  # fmt: skip
+    """The send recorded (when it makes a message) and on its way: its outcome when known at once (sent before,
+    sent now by `runner`, refused), else None (queued for the instance's owner).
+
+    `runner`: the instance's runner when it runs in this worker. A new message then goes straight to its channel,
+    and is queued only when it can't go now (as resumed: it may have reached the platform, so the owner looks
+    before sending it again). A resumed message never goes direct: its first attempt may still be on its way
+    through the command stream."""
+    resumed = False  # the message row was there already: a retry after a crash (Idempotency-Key)
+    if message_type is not None:
+        already = await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
+                                message.reply_to)  # fmt: skip
+        resumed = already is not None
+        if already is not None and already["delivery_status"] in outbound.SENT_STATES:
+            return {"status": "sent", "externalMessageId": already["external_id"]}
+    try:
+        if runner is not None and not resumed:
+            outcome = await runner.send_now(message, correlation)
+            if outcome is not None:
+                return outcome
+            resumed = True
+        await outbound.queue(js, instance, message, message_id=message.id if message_type is not None else None,
+                             correlation=correlation, resumed=resumed)  # fmt: skip
+    except Exception as exc:
+        raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
+                     "again (with the same Idempotency-Key it is sent once)",
+                     {"messageId": message.id if message_type is not None else None}) from None  # fmt: skip
+    return None
 
 
 def _outcome(outcome: dict[str, Any] | None, instance_id: uuid.UUID, recipient: str,
@@ -383,16 +384,6 @@ def _outcome(outcome: dict[str, Any] | None, instance_id: uuid.UUID, recipient: 
     if outcome is not None:
         return 201, {"data": {**data, "status": "sent", "externalMessageId": outcome.get("externalMessageId")}}
     return 202, {"data": {**data, "status": "queued", "externalMessageId": None}}
-
-
-async def _direct(runner: Any, js: Any, instance: dict[str, Any], message: Outbound,
-                  correlation: str | None) -> dict[str, Any] | None:  # fmt: skip
-    """Sent by this worker's runner; when it can't go now, queued for the owner (None: on its way), as resumed: it
-    may have reached the platform, so the owner looks before sending it again."""
-    outcome = await runner.send_now(message, correlation)
-    if outcome is None:
-        await outbound.queue(js, instance, message, message_id=message.id, correlation=correlation, resumed=True)
-    return outcome
 
 
 def _runner_here(request: Request, instance_id: uuid.UUID) -> Any:
