@@ -348,14 +348,20 @@ class Runner:
             self.log.warning("the stored message does not show this %s yet: %s", outbound.kind, exc)
 
     async def send_now(self, outbound: Outbound, correlation: str | None, *,
-                       journal: list[Callable[[], Awaitable[None]]] | None = None) -> dict[str, Any] | None:  # fmt: skip
+                       journal: list[Callable[[], Awaitable[None]]] | None = None,
+                       record: Callable[[str, str | None, datetime], Awaitable[Any]] | None = None,
+                       ) -> dict[str, Any] | None:  # fmt: skip
         """A recorded message (its id is the message's) straight to the connected channel, from this process (an
         agent's reply, an API send to an instance that runs here). None when it can't go now (not connected, or the
         platform says not now, or anything unexpected): the caller queues it on the command stream, as every send.
 
         `journal`: its `message.sent` is appended there for the caller to publish later, instead of published before
         this returns. The caller must publish it before it lets go of whatever would resume the send after a crash
-        (a resumed send that finds its message sent publishes it again)."""
+        (a resumed send that finds its message sent publishes it again).
+
+        `record(status, externalId, at)`: the message has no row yet (a new API send, its id just made): it is
+        written once the platform answered, `sent` (or `failed`), instead of written `pending` before and updated
+        after. Nothing is written when it can't go now: the caller records it pending and queues it."""
         channel = self.channel
         if channel is None or self.sender is None or self.stopped or self.id not in self.runtime.leases:
             return None
@@ -365,6 +371,8 @@ class Runner:
             if exc.retryable:
                 return None
             error = f"{exc.code}: {exc}"
+            if record is not None:
+                await record("failed", None, datetime.now(UTC))
             await self._failed({"payload": {"messageId": outbound.id, "commandId": outbound.id, "correlationId": correlation,
                                             "outbound": outbound.dump()}}, error, retryable=False)  # fmt: skip
             return {"status": "failed", "error": error}
@@ -372,7 +380,11 @@ class Runner:
             self.log.info("sending %s directly failed (%s); queued", outbound.id, exc)
             return None
         external = result.external_id if result else None
-        await self.runtime.mark_sent(outbound.id, external, result.timestamp if result else datetime.now(UTC))
+        at = result.timestamp if result and result.timestamp else datetime.now(UTC)
+        if record is not None:
+            await record("sent", external, at)
+        else:
+            await self.runtime.mark_sent(outbound.id, external, at)
         publish = functools.partial(self._journal_sent, outbound.dump(), outbound.id, external, correlation)
         if journal is not None:
             journal.append(publish)

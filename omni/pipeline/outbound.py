@@ -62,13 +62,19 @@ class InstanceGone(Exception):
 
 
 async def record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
-                 media: Media | None, reply_to: str | None, *, source: str = "api",
-                 chat_type: str = "dm") -> dict[str, Any] | None:  # fmt: skip
+                 media: Media | None, reply_to: str | None, *, source: str = "api", chat_type: str = "dm",
+                 status: str = "pending", external_id: str | None = None,
+                 at: datetime | None = None) -> dict[str, Any] | None:  # fmt: skip
     """The pending message and its chat's counters. A resumed send (Idempotency-Key after a crash, a redelivered
     agent reply) finds its row: returned then (None when the row is new). Sends made at the same time share one
-    statement (`_PENDING`); the row is written first and looked up only if its id is taken."""
+    statement (`_PENDING`); the row is written first and looked up only if its id is taken.
+
+    `status` `sent` (with the platform's `external_id` and time `at`) or `failed`: a message recorded once the
+    platform answered (see `Runner.send_now`). A copy the platform echoed back as inbound meanwhile (same external
+    id) gives way to it."""
     return await _PENDING.submit(Pending(instance["id"], instance["channel"], to, message_id, message_type, text,
-                                         media, reply_to, datetime.now(UTC), source, chat_type))  # fmt: skip
+                                         media, reply_to, at or datetime.now(UTC), source, chat_type, status,
+                                         external_id))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,8 @@ class Pending:
     at: datetime
     source: str
     chat_type: str
+    status: str = "pending"
+    external_id: str | None = None
 
     @property
     def preview(self) -> str:
@@ -99,7 +107,16 @@ async def _record_one(p: Pending) -> dict[str, Any] | None:
             await _insert_pending(conn, [p])
         except asyncpg.ForeignKeyViolationError:
             raise InstanceGone(str(p.instance_id)) from None
-        except asyncpg.UniqueViolationError:  # sent before (a resumed send), or the same id twice at once
+        except asyncpg.UniqueViolationError as exc:
+            if p.external_id is not None and exc.constraint_name != "messages_pkey":
+                # the platform's echo of this very message, stored as inbound first: ours takes its place
+                async with conn.transaction():
+                    await conn.execute(
+                        "delete from messages m using chats c where c.instance_id = $1 and c.external_id = $2 "
+                        "and m.chat_id = c.id and m.external_id = $3", p.instance_id, p.to, p.external_id)  # fmt: skip
+                    await _insert_pending(conn, [p])
+                return None
+            # sent before (a resumed send), or the same id twice at once
             existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
                                            p.message_id)  # fmt: skip
             return dict(existing) if existing is not None else None
@@ -149,11 +166,12 @@ async def _insert_pending(conn: Any, batch: list[Pending]) -> None:
         "has_media, media_mime_type, media_url, media_local_path, reply_to_external_id, forward_count, is_forwarded, "
         "status, delivery_status, edit_count, edit_history, reactions, reaction_counts, platform_timestamp, "
         "received_at, created_at, updated_at) "
-        "select m.id, c.id, m.inst, 'pending:' || m.id::text, m.source, true, m.type, m.body, m.has_media, m.mime, "
-        "m.url, m.path, m.reply_to, 0, false, 'active', 'pending', 0, '[]', '[]', '{}', m.at, m.at, m.at, m.at "
-        "from unnest($9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bool[], "
-        "$16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[]) with ordinality "
-        "as m(id, inst, chat, source, type, body, has_media, mime, url, path, reply_to, at, n) "
+        "select m.id, c.id, m.inst, coalesce(m.ext, 'pending:' || m.id::text), m.source, true, m.type, m.body, "
+        "m.has_media, m.mime, m.url, m.path, m.reply_to, 0, false, 'active', m.status, 0, '[]', '[]', '{}', m.at, m.at, "
+        "m.at, m.at from unnest($9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], "
+        "$15::bool[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[], $21::text[], $22::text[]) "
+        "with ordinality as m(id, inst, chat, source, type, body, has_media, mime, url, path, reply_to, at, status, ext, "
+        "n) "
         "join c on c.instance_id = m.inst and c.external_id = m.chat order by m.n",
         [uuid.uuid4() for _ in order], [k[0] for k in order], [k[1] for k in order],
         [chats[k][0].chat_type for k in order], [chats[k][0].channel for k in order],
@@ -162,7 +180,7 @@ async def _insert_pending(conn: Any, batch: list[Pending]) -> None:
         [p.source for p in batch], [p.message_type for p in batch], [p.text for p in batch],
         [p.media is not None for p in batch], [p.media.mime_type if p.media else None for p in batch],
         [p.media.url if p.media else None for p in batch], [p.media.path if p.media else None for p in batch],
-        [p.reply_to for p in batch], [p.at for p in batch],
+        [p.reply_to for p in batch], [p.at for p in batch], [p.status for p in batch], [p.external_id for p in batch],
     )  # fmt: skip
 
 

@@ -80,6 +80,32 @@ async def test_mark_sent_in_batches_and_an_echo_collision_alone(db: str) -> None
         mid: (f"ext-{i}", "sent") for i, mid in enumerate(ids)}  # the echo gave way to the sent row  # fmt: skip
 
 
+async def test_messages_recorded_once_sent_in_a_batch_and_an_echo_that_came_first_gives_way(db: str) -> None:
+    inst = await _instance()
+    await outbound.record(inst, "c", uuid.uuid4(), "text", "made the chat", None, None)
+    chat = (await _rows("select id from chats where instance_id = $1", inst["id"]))[0]["id"]
+    # the platform's echo of message 0, stored as inbound before the send was recorded: same chat, same external id
+    await Tortoise.get_connection("default").execute_query(
+        "insert into messages (id, chat_id, instance_id, external_id, source, is_from_me, message_type, has_media, "
+        "forward_count, is_forwarded, status, delivery_status, edit_count, edit_history, reactions, reaction_counts, "
+        "platform_timestamp, received_at, created_at, updated_at) values ($1, $2, $3, 'ext-0', 'realtime', true, "
+        "'text', false, 0, false, 'active', 'sent', 0, '[]', '[]', '{}', now(), now(), now(), now())",
+        [uuid.uuid4(), chat, inst["id"]])  # fmt: skip
+    ids = [uuid.uuid4() for _ in range(8)]
+    now = datetime.now(UTC)
+    outcomes = await asyncio.gather(*(
+        outbound.record(inst, "c", mid, "text", f"t{i}", None, None, status="failed" if i == 7 else "sent",
+                        external_id=None if i == 7 else f"ext-{i}", at=now) for i, mid in enumerate(ids)))  # fmt: skip
+    assert outcomes == [None] * 8  # every row new
+    rows = await _rows("select id, external_id, delivery_status from messages where chat_id = $1 and id = any($2)",
+                       chat, ids)  # fmt: skip
+    expected = {mid: (f"ext-{i}", "sent") for i, mid in enumerate(ids[:7])} | {ids[7]: (f"pending:{ids[7]}", "failed")}
+    assert {r["id"]: (r["external_id"], r["delivery_status"]) for r in rows} == expected
+    assert len(await _rows("select 1 from messages where chat_id = $1", chat)) == 9  # the echo gave way
+    [counts] = await _rows("select message_count from chats where id = $1", chat)
+    assert counts["message_count"] == 9
+
+
 @pytest.mark.parametrize("namespaces", [1, 3])
 async def test_store_appends_share_a_statement_and_add_each_key_once(db: str, namespaces: int) -> None:
     stores = [PluginStore(f"ns-{uuid.uuid4().hex[:6]}") for _ in range(namespaces)]

@@ -255,9 +255,9 @@ async def _recipient(instance: dict[str, Any], to: str) -> str:
 
 
 async def _record(instance: dict[str, Any], to: str, message_id: uuid.UUID, message_type: str, text: str | None,
-                  media: Media | None, reply_to: str | None) -> dict[str, Any] | None:  # fmt: skip
+                  media: Media | None, reply_to: str | None, **how: Any) -> dict[str, Any] | None:  # fmt: skip
     try:
-        return await outbound.record(instance, to, message_id, message_type, text, media, reply_to)
+        return await outbound.record(instance, to, message_id, message_type, text, media, reply_to, **how)
     except outbound.InstanceGone:
         _INSTANCES.pop(instance["id"], None)
         raise _error(404, NOT_FOUND, f"no instance {instance['id']}",
@@ -311,6 +311,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
                      {"fields": {"X-Correlation-Id": ["too long"]}})  # fmt: skip
     idem = await _idempotent(request)
     message_id = uuid.uuid4()
+    fresh = True  # no earlier attempt can have recorded or sent it
     if idem is not None:
         kv, digest = idem
         try:
@@ -320,7 +321,8 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
                          "nothing was sent, try again") from None  # fmt: skip
         if "body" in first:
             return json_response(first["body"], status=first["status"], headers={"Idempotent-Replayed": "true"})
-        message_id = uuid.UUID(first["messageId"])  # a retry after a crash resumes the same send, never a second
+        claimed = uuid.UUID(first["messageId"])  # a retry after a crash resumes the same send, never a second
+        fresh, message_id = claimed == message_id, claimed
     recipient = await _recipient(instance, to)
     record = message_type is not None
     command_id = str(message_id)
@@ -332,7 +334,7 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     try:
         # shielded from the row on: a client that hangs up leaves neither a half-done send nor a row nobody sends
         outcome = await asyncio.shield(_start(request.app.ctx.js, instance, message, message_type, correlation,
-                                              runner))  # fmt: skip
+                                              runner, fresh=fresh))  # fmt: skip
         if outcome is None and waiting is not None:
             with contextlib.suppress(TimeoutError):
                 outcome = await asyncio.wait_for(waiting, query.wait)
@@ -343,14 +345,34 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
 
 
 async def _start(js: Any, instance: dict[str, Any], message: Outbound, message_type: str | None,
-                 correlation: str | None, runner: Any) -> dict[str, Any] | None:  # fmt: skip
+                 correlation: str | None, runner: Any, *, fresh: bool) -> dict[str, Any] | None:  # fmt: skip
     """The send recorded (when it makes a message) and on its way: its outcome when known at once (sent before,
     sent now by `runner`, refused), else None (queued for the instance's owner).
 
     `runner`: the instance's runner when it runs in this worker. A new message then goes straight to its channel,
     and is queued only when it can't go now (as resumed: it may have reached the platform, so the owner looks
     before sending it again). A resumed message never goes direct: its first attempt may still be on its way
-    through the command stream."""
+    through the command stream. A `fresh` one (its id just made: no earlier attempt) is recorded once the platform
+    answered, sent or failed, rather than pending before and updated after; pending only when it can't go now."""
+    if runner is not None and fresh and message_type is not None:
+
+        async def record(status: str, external: str | None, at: datetime) -> None:
+            await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
+                          message.reply_to, status=status, external_id=external, at=at)  # fmt: skip
+
+        try:
+            outcome = await runner.send_now(message, correlation, record=record)
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be completed ({type(exc).__name__}); send "
+                         "it again (with the same Idempotency-Key it is sent once)", {"messageId": message.id}) from None  # fmt: skip
+        if outcome is not None:
+            return outcome
+        # can't go now: recorded pending and queued, as any send; as resumed (it may have reached the platform)
+        runner, tried = None, True
+    else:
+        tried = False
     resumed = False  # the message row was there already: a retry after a crash (Idempotency-Key)
     if message_type is not None:
         already = await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
@@ -365,7 +387,7 @@ async def _start(js: Any, instance: dict[str, Any], message: Outbound, message_t
                 return outcome
             resumed = True
         await outbound.queue(js, instance, message, message_id=message.id if message_type is not None else None,
-                             correlation=correlation, resumed=resumed)  # fmt: skip
+                             correlation=correlation, resumed=resumed or tried)  # fmt: skip
     except Exception as exc:
         raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
                      "again (with the same Idempotency-Key it is sent once)",
