@@ -101,6 +101,12 @@ def send_commands_of(instance_id: object) -> str:
     return f"{ROOT}.command.send.*.{_token(str(instance_id))}"
 
 
+def send_direct(instance_id: object) -> str:
+    """Core NATS request to the node that owns the instance (only its runner listens): send this recorded message now,
+    answer its outcome."""
+    return f"{INTERNAL}.send.direct.{_token(str(instance_id))}"
+
+
 def send_result(message_id: object) -> str:
     """Core NATS (not stored): the send's outcome, for the API request waiting on it."""
     return f"{INTERNAL}.send.result.{_token(str(message_id))}"

@@ -124,6 +124,9 @@ class Runner:
         self.sync_task: asyncio.Task[None] | None = None  # the sync jobs of this instance, run here one by one
         self.sync_again = False
         self.stopped = False
+        self.sending: dict[str, asyncio.Future[None]] = {}  # message id → done, while `send_now` sends it
+        self.direct_sub: Any = None
+        self.direct_tasks: set[asyncio.Task[None]] = set()
         self.log = log.getChild(f"{self.channel_key}.{self.id[:8]}")
 
     def start(self) -> None:
@@ -218,6 +221,9 @@ class Runner:
                     self.sender = Consumer(self.runtime.js, self._send_spec(), self.runtime.dead_letter,
                                            self.runtime.retried)  # fmt: skip
                     await self.sender.start()
+                    # sends from the other workers and nodes, straight here (one listener however many nodes)
+                    self.direct_sub = await self.runtime.nc.subscribe(subjects.send_direct(self.id), queue="owner",
+                                                                      cb=self._on_direct)  # fmt: skip
                 except Exception as exc:
                     raise ChannelNotReady(f"omni's event bus: {type(exc).__name__}: {exc}") from exc
                 try:  # sync jobs waiting for this instance, or cut short by a restart
@@ -265,6 +271,10 @@ class Runner:
                                 dedupe_key=f"{self.id}:disconnected:{uuid.uuid4()}")  # fmt: skip
 
     async def _stop_sending(self) -> None:
+        if self.direct_sub is not None:
+            with contextlib.suppress(Exception):
+                await self.direct_sub.unsubscribe()
+            self.direct_sub = None
         if self.sender is not None:
             await self.sender.stop()
             self.sender = None
@@ -279,9 +289,31 @@ class Runner:
             on_give_up=self._send_gave_up,
         )  # fmt: skip
 
+    async def _on_direct(self, msg: Any) -> None:
+        """A send request from another worker or node (`subjects.send_direct`): each in its own task (the
+        subscription hands them over one at a time)."""
+        task = asyncio.create_task(self._direct(msg))
+        self.direct_tasks.add(task)
+        task.add_done_callback(self.direct_tasks.discard)
+
+    async def _direct(self, msg: Any) -> None:
+        """Its recorded message sent now, answered `{status: sent|failed …}`, or `{status: "queue"}` when it can't go
+        now (the asker then queues it on the command stream, as resumed)."""
+        outcome = None
+        try:
+            p = orjson.loads(msg.data)["payload"]
+            outcome = await self.send_now(Outbound.model_validate(p["outbound"]), p.get("correlationId"))
+        except Exception as exc:
+            self.log.info("a direct send failed (%s); the asker queues it", exc)
+        with contextlib.suppress(Exception):
+            await msg.respond(orjson.dumps(outcome or {"status": "queue"}))
+
     async def _send(self, env: dict[str, Any], attempt: int = 1) -> None:
         p = env["payload"]
         message_id = p.get("messageId")
+        sending = self.sending.get(message_id) if message_id else None
+        if sending is not None:  # this node is sending it right now (`send_now`): its outcome first, then look
+            await asyncio.wait([sending])
         # A first delivery of a new send was never sent: whoever queues a send checks its row first, and JetStream
         # drops a second copy of a command (Nats-Msg-Id). A redelivery, a resumed send (same id queued again, maybe
         # after the duplicate window) or a retried dead letter may have gone out before: look.
@@ -365,6 +397,19 @@ class Runner:
         channel = self.channel
         if channel is None or self.sender is None or self.stopped or self.id not in self.runtime.leases:
             return None
+        if outbound.id in self.sending:  # the same message asked twice at once: the second is queued, as resumed
+            return None
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.sending[outbound.id] = done
+        try:
+            return await self._send_now(channel, outbound, correlation, journal, record)
+        finally:
+            del self.sending[outbound.id]
+            done.set_result(None)
+
+    async def _send_now(self, channel: Channel, outbound: Outbound, correlation: str | None,
+                        journal: list[Callable[[], Awaitable[None]]] | None,
+                        record: Callable[[str, str | None, datetime], Awaitable[Any]] | None) -> dict[str, Any] | None:  # fmt: skip
         try:
             result = await channel.send(outbound)
         except SendFailed as exc:

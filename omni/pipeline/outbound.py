@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+from nats.errors import NoRespondersError
 from tortoise import Tortoise
 
 from omni.bus import subjects
@@ -192,14 +193,39 @@ async def queue(js: Any, instance: dict[str, Any], message: Outbound, *, message
     """The command onto the instance's send stream (returns once JetStream stored it). `resumed`: the send was
     queued before (a retry with the same id): its owner then looks whether it went out already, even on a first
     delivery (JetStream's duplicate window may have passed)."""
-    command = {"commandId": message.id, "messageId": message_id, "instanceId": str(instance["id"]),
-               "correlationId": correlation, "outbound": message.dump(), "resumed": resumed}  # fmt: skip
-    envelope = {"id": message.id, "type": f"command.send.{message.kind}", "payload": command,
-                "metadata": {"instanceId": str(instance["id"]), "channelType": instance["channel"], "source": source},
-                "timestamp": int(datetime.now(UTC).timestamp() * 1000)}  # fmt: skip
+    envelope = _command(instance, message, message_id=message_id, correlation=correlation, source=source,
+                        resumed=resumed)  # fmt: skip
     # the same command id is the same send: JetStream drops a second copy, the sender skips a sent message
     await js.publish(subjects.send_command(instance["channel"], instance["id"]), orjson.dumps(envelope),
                      headers={"Nats-Msg-Id": message.id}, timeout=5)  # fmt: skip
+
+
+def _command(instance: dict[str, Any], message: Outbound, *, message_id: str | None, correlation: str | None,
+             source: str, resumed: bool) -> dict[str, Any]:  # fmt: skip
+    command = {"commandId": message.id, "messageId": message_id, "instanceId": str(instance["id"]),
+               "correlationId": correlation, "outbound": message.dump(), "resumed": resumed}  # fmt: skip
+    return {"id": message.id, "type": f"command.send.{message.kind}", "payload": command,
+            "metadata": {"instanceId": str(instance["id"]), "channelType": instance["channel"], "source": source},
+            "timestamp": int(datetime.now(UTC).timestamp() * 1000)}  # fmt: skip
+
+
+async def ask_owner(nc: Any, instance: dict[str, Any], message: Outbound, *, correlation: str | None,
+                    timeout: float) -> tuple[dict[str, Any] | None, bool]:  # fmt: skip
+    """A recorded message sent by the node that owns its instance, asked directly (core NATS, no stream in
+    between): `(outcome, tried)`. The outcome (`{status: sent|failed …}`) when the owner sent or refused it; else
+    None, and the caller queues it on the command stream, as resumed when `tried` (the owner may be sending it
+    still, or may have sent it: it looks before sending again)."""
+    if timeout <= 0:
+        return None, False
+    envelope = _command(instance, message, message_id=message.id, correlation=correlation, source="api", resumed=True)
+    try:
+        reply = await nc.request(subjects.send_direct(instance["id"]), orjson.dumps(envelope), timeout=timeout)
+    except NoRespondersError:  # no node runs the instance now: nobody has it
+        return None, False
+    except Exception:  # timed out (a slow platform), or the bus is in trouble
+        return None, True
+    outcome = orjson.loads(reply.data)
+    return (outcome, True) if outcome.get("status") in ("sent", "failed") else (None, True)
 
 
 async def deliver(js: Any, waiters: Any, instance: dict[str, Any], message: Outbound, *, message_type: str | None,

@@ -328,24 +328,25 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
     command_id = str(message_id)
     message = Outbound(id=command_id, kind=kind, to=recipient, text=text, media=media, reply_to=reply_to, **fields)
     wait = not query.async_ and query.wait > 0
+    deadline = time.monotonic() + (query.wait if wait else 0)
     waiters: Waiters = request.app.ctx.send_waiters
     waiting = await waiters.expect(command_id) if wait else None
     runner = _runner_here(request, instance_id) if record and wait else None
     try:
         # shielded from the row on: a client that hangs up leaves neither a half-done send nor a row nobody sends
-        outcome = await asyncio.shield(_start(request.app.ctx.js, instance, message, message_type, correlation,
-                                              runner, fresh=fresh))  # fmt: skip
-        if outcome is None and waiting is not None:
+        outcome = await asyncio.shield(_start(request.app.ctx, instance, message, message_type, correlation, runner,
+                                              fresh=fresh, deadline=deadline if record and wait else None))  # fmt: skip
+        if outcome is None and waiting is not None and deadline > time.monotonic():
             with contextlib.suppress(TimeoutError):
-                outcome = await asyncio.wait_for(waiting, query.wait)
+                outcome = await asyncio.wait_for(waiting, deadline - time.monotonic())
     finally:
         if waiting is not None:
             waiters.forget(command_id, waiting)
     return await _answer(idem, *_outcome(outcome, instance_id, recipient, command_id if record else None))
 
 
-async def _start(js: Any, instance: dict[str, Any], message: Outbound, message_type: str | None,
-                 correlation: str | None, runner: Any, *, fresh: bool) -> dict[str, Any] | None:  # fmt: skip
+async def _start(ctx: Any, instance: dict[str, Any], message: Outbound, message_type: str | None,
+                 correlation: str | None, runner: Any, *, fresh: bool, deadline: float | None) -> dict[str, Any] | None:  # fmt: skip
     """The send recorded (when it makes a message) and on its way: its outcome when known at once (sent before,
     sent now by `runner`, refused), else None (queued for the instance's owner).
 
@@ -353,7 +354,12 @@ async def _start(js: Any, instance: dict[str, Any], message: Outbound, message_t
     and is queued only when it can't go now (as resumed: it may have reached the platform, so the owner looks
     before sending it again). A resumed message never goes direct: its first attempt may still be on its way
     through the command stream. A `fresh` one (its id just made: no earlier attempt) is recorded once the platform
-    answered, sent or failed, rather than pending before and updated after; pending only when it can't go now."""
+    answered, sent or failed, rather than pending before and updated after; pending only when it can't go now.
+
+    `deadline` (a new recorded message the request waits for): when the instance runs elsewhere, its owner is asked
+    directly to send it (`outbound.ask_owner`) until then, and it is queued only if the owner can't or doesn't
+    answer."""
+    js = ctx.js
     if runner is not None and fresh and message_type is not None:
 
         async def record(status: str, external: str | None, at: datetime) -> None:
@@ -386,6 +392,11 @@ async def _start(js: Any, instance: dict[str, Any], message: Outbound, message_t
             if outcome is not None:
                 return outcome
             resumed = True
+        elif deadline is not None and not resumed and not tried:
+            outcome, tried = await outbound.ask_owner(ctx.nats, instance, message, correlation=correlation,
+                                                      timeout=deadline - time.monotonic())  # fmt: skip
+            if outcome is not None:
+                return outcome
         await outbound.queue(js, instance, message, message_id=message.id if message_type is not None else None,
                              correlation=correlation, resumed=resumed or tried)  # fmt: skip
     except Exception as exc:
