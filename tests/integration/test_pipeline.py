@@ -205,6 +205,29 @@ async def test_a_send_whose_client_hangs_up_still_goes_out_once(api: Api) -> Non
         assert [o["messageId"] for o in outbox] == [message["id"]]
 
 
+async def test_the_owner_of_an_instance_sends_what_another_worker_asks_it_to(api: Api) -> None:
+    """What a worker that does not run the instance does with a new message: asks the owner (core NATS), which
+    sends the recorded message and answers; with nobody running the instance, nobody answers and it is queued."""
+    from omni.channels.types import Outbound
+    from omni.pipeline import outbound
+
+    async with live_client(api) as client:
+        nc = api.app.ctx.nats
+        instance = {"id": uuid.UUID(await loopback(client)), "channel": "loopback"}
+        message_id = uuid.uuid4()
+        await outbound.record(instance, "c1", message_id, "text", "asked", None, None)
+        message = Outbound(id=str(message_id), kind="text", to="c1", text="asked")
+        outcome, tried = await outbound.ask_owner(nc, instance, message, correlation=None, timeout=5)
+        assert tried and outcome == {"status": "sent", "externalMessageId": f"lb-{message_id}"}
+        stored = (await client.get(f"/api/v2/messages/{message_id}")).json()["data"]
+        assert stored["deliveryStatus"] == "sent" and stored["externalId"] == f"lb-{message_id}"
+        outbox = (await client.get(f"/api/v2/instances/{instance['id']}/loopback/outbox")).json()["items"]
+        assert [o["messageId"] for o in outbox] == [str(message_id)]
+
+        idle = {"id": uuid.UUID(await loopback(client, connect=False)), "channel": "loopback"}
+        assert await outbound.ask_owner(nc, idle, message, correlation=None, timeout=5) == (None, False)
+
+
 async def test_every_send_kind(api: Api) -> None:
     async with live_client(api) as client:
         instance = await loopback(client)
