@@ -167,10 +167,17 @@ def _as(account: procs.Account | None) -> dict[str, object]:
 
 
 def command(paths: Paths, bin_path: Path, port: int) -> list[str]:
+    """The server's command line.
+
+    `wal_init_zero=off`: a new WAL segment is not first filled with 16 MiB of zeros. Under a steady write load a
+    segment fills every second or two, and the zero fill held every commit of the moment for 40-120 ms (measured:
+    it alone made the send API's p99 60 ms instead of ~35). Commits stay as durable (fdatasync still runs on every
+    one); the cost is that a full disk shows up when WAL is written rather than when a segment is made."""
     return [
         str(bin_path / "postgres"), "-D", str(paths.pgdata), "-p", str(port),
         "-c", f"listen_addresses={HOST}", "-c", "unix_socket_directories=",
         "-c", "logging_collector=off", "-c", "log_destination=stderr",
+        "-c", "wal_init_zero=off",
     ]  # fmt: skip
 
 
