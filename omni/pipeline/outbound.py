@@ -117,6 +117,14 @@ async def _record_one(p: Pending) -> dict[str, Any] | None:
                         "and m.chat_id = c.id and m.external_id = $3", p.instance_id, p.to, p.external_id)  # fmt: skip
                     await _insert_pending(conn, [p])
                 return None
+            if p.status != "pending":
+                # recorded pending meanwhile by a resumed copy (the same Idempotency-Key twice at once): this is
+                # its outcome, which that copy's owner waits for before it looks
+                await conn.execute(
+                    "update messages set external_id = coalesce($2, external_id), delivery_status = $3, "
+                    "platform_timestamp = $4, updated_at = now() where id = $1 and delivery_status <> all($5::text[])",
+                    p.message_id, p.external_id, p.status, p.at, list(SENT_STATES))  # fmt: skip
+                return None
             # sent before (a resumed send), or the same id twice at once
             existing = await conn.fetchrow("select delivery_status, external_id from messages where id = $1",
                                            p.message_id)  # fmt: skip

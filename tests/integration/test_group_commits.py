@@ -104,6 +104,13 @@ async def test_messages_recorded_once_sent_in_a_batch_and_an_echo_that_came_firs
     assert len(await _rows("select 1 from messages where chat_id = $1", chat)) == 9  # the echo gave way
     [counts] = await _rows("select message_count from chats where id = $1", chat)
     assert counts["message_count"] == 9
+    # recorded pending meanwhile by a resumed copy: the send's outcome lands on that row
+    late = uuid.uuid4()
+    await outbound.record(inst, "c", late, "text", "late", None, None)
+    assert await outbound.record(inst, "c", late, "text", "late", None, None, status="sent", external_id="ext-late",
+                                 at=now) is None  # fmt: skip
+    [row] = await _rows("select external_id, delivery_status from messages where id = $1", late)
+    assert (row["external_id"], row["delivery_status"]) == ("ext-late", "sent")
 
 
 @pytest.mark.parametrize("namespaces", [1, 3])

@@ -131,6 +131,27 @@ async def test_idempotency_key_returns_the_first_answer(api: Api) -> None:
         assert len(outbox) == 2
 
 
+async def test_the_same_idempotency_key_twice_at_once_sends_once(api: Api) -> None:
+    async with live_client(api) as client:
+        instance = await loopback(client, config={"sendDelayMs": 300})
+        body = {"instanceId": instance, "to": "c1", "text": "twice at once"}
+        first, again = await asyncio.gather(*(
+            client.post("/api/v2/messages/send", json=body, headers={"Idempotency-Key": "k-same"}) for _ in range(2)))  # fmt: skip
+        assert {first.status_code, again.status_code} <= {201, 202}, (first.text, again.text)
+        message_id = first.json()["data"]["messageId"]
+        assert again.json()["data"]["messageId"] == message_id
+
+        async def sent() -> bool:
+            m = (await client.get(f"/api/v2/messages/{message_id}")).json()["data"]
+            return m["deliveryStatus"] == "sent"
+
+        await until(sent, what="sent")
+        await asyncio.sleep(1.0)  # a second copy would have gone out by now
+        outbox = (await client.get(f"/api/v2/instances/{instance}/loopback/outbox")).json()["items"]
+        assert [o["messageId"] for o in outbox] == [message_id]
+        assert len((await client.get(f"/api/v2/messages?instanceId={instance}")).json()["items"]) == 1
+
+
 async def test_async_send_is_queued_then_sent(api: Api) -> None:
     async with live_client(api) as client:
         instance = await loopback(client)
