@@ -245,6 +245,7 @@ async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]
                 fresh_ids.add(event_id)
                 fresh_plain.append(e)
         return fresh_plain
+    chat_ids = await _chats_of(conn, [e for e in envelopes if _is_bulk(e)])
     async with conn.transaction():
         ids = [uuid.UUID(e["id"]) for e in envelopes]
         seen = {r["id"] for r in await conn.fetch("select id from omni_events where id = any($1::uuid[])", ids)}
@@ -254,14 +255,9 @@ async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]
                 continue  # stored before, or twice in this batch
             taken.add(event_id)
             fresh.append(e)
-            meta = e.get("metadata") or {}
-            payload = e.get("payload") or {}
-            if e["type"] in BULK_KINDS and meta.get("instanceId") and isinstance(payload.get("chat"), dict):
-                bulk.append(e)
-            else:
-                rest.append(e)
+            (bulk if _is_bulk(e) else rest).append(e)
         if bulk:
-            await _bulk_messages(conn, bulk)
+            await _bulk_messages(conn, bulk, chat_ids)
         # events of no chat (message.sent / failed of a send, instance.*) are journal rows only: all at once
         plain = [e for e in rest if not isinstance((e.get("payload") or {}).get("chat"), dict)]
         await _journal_many(conn, [_plain_values(e) for e in plain])
@@ -277,18 +273,26 @@ def _plain_values(envelope: dict[str, Any]) -> tuple:
     return _journal_values(envelope, meta.get("instanceId"), meta.get("channelType"), None, None)
 
 
-async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]]) -> None:
-    # chats: the new ones made, the others only read. An existing chat's row is locked and written once, by the
-    # counters' update at the end of the batch, so a send recorded for the same chat meanwhile (an agent's reply)
-    # waits for that last moment of the batch at most, not for all of it.
-    chats: dict[tuple[str, str], dict[str, Any]] = {}
+def _is_bulk(e: dict[str, Any]) -> bool:
+    meta, payload = e.get("metadata") or {}, e.get("payload") or {}
+    return e.get("type") in BULK_KINDS and bool(meta.get("instanceId")) and isinstance(payload.get("chat"), dict)
+
+
+async def _chats_of(conn: asyncpg.Connection, events: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
+    """The chats of a batch's messages: (instance, chat) → chat id. New ones are made here, each insert committed at
+    once, before the batch's transaction: that transaction then locks a chat only for its counters' update at its
+    end, in the one order of every writer of chats. (A chat made in the transaction would stay locked from its
+    start, out of that order: an agent's reply recorded meanwhile for it and another chat could deadlock with it.)
+    A batch that fails after this leaves a chat without messages, which its events' retry fills."""
+    keys = sorted({(e["metadata"]["instanceId"], e["payload"]["chat"]["id"]) for e in events})
+    if not keys:
+        return {}
+    first: dict[tuple[str, str], dict[str, Any]] = {}
     for e in events:
         meta, chat = e["metadata"], e["payload"]["chat"]
-        entry = chats.setdefault((meta["instanceId"], chat["id"]), {"type": None, "name": None,
-                                                                     "channel": meta.get("channelType") or "unknown"})  # fmt: skip
-        entry["name"] = chat.get("name") or entry["name"]
-        entry["type"] = chat.get("type") or entry["type"]
-    keys = sorted(chats)  # one lock order for every writer
+        first.setdefault((meta["instanceId"], chat["id"]), {"type": chat.get("type") or "dm", "name": chat.get("name"),
+                                                            "channel": meta.get("channelType") or "unknown"})  # fmt: skip
+    args = ([uuid.UUID(k[0]) for k in keys], [k[1] for k in keys])
     rows = await conn.fetch(
         "with u as (select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
         "as u(id, instance_id, external_id, chat_type, channel, name)), "
@@ -298,17 +302,27 @@ async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]])
         "from u on conflict (instance_id, external_id) do nothing returning id, instance_id, external_id) "
         "select id, instance_id, external_id from made union all select c.id, c.instance_id, c.external_id "
         "from chats c join u on c.instance_id = u.instance_id and c.external_id = u.external_id",
-        [uuid.uuid4() for _ in keys], [uuid.UUID(k[0]) for k in keys], [k[1] for k in keys],
-        [chats[k]["type"] or "dm" for k in keys], [chats[k]["channel"] for k in keys], [chats[k]["name"] for k in keys],
+        [uuid.uuid4() for _ in keys], *args, [first[k]["type"] for k in keys], [first[k]["channel"] for k in keys],
+        [first[k]["name"] for k in keys],
     )  # fmt: skip
     chat_ids = {(str(r["instance_id"]), r["external_id"]): r["id"] for r in rows}
-    missing = [k for k in keys if k not in chat_ids]
-    if missing:  # made by another writer while that statement ran: the next statement sees them
+    if len(chat_ids) < len(keys):  # made by another writer while that statement ran: the next statement sees them
         rows = await conn.fetch(
             "select c.id, c.instance_id, c.external_id from chats c join unnest($1::uuid[], $2::text[]) "
-            "as u(instance_id, external_id) on c.instance_id = u.instance_id and c.external_id = u.external_id",
-            [uuid.UUID(k[0]) for k in missing], [k[1] for k in missing])  # fmt: skip
+            "as u(instance_id, external_id) on c.instance_id = u.instance_id and c.external_id = u.external_id", *args)  # fmt: skip
         chat_ids.update({(str(r["instance_id"]), r["external_id"]): r["id"] for r in rows})
+    return chat_ids
+
+
+async def _bulk_messages(conn: asyncpg.Connection, events: list[dict[str, Any]],
+                         chat_ids: dict[tuple[str, str], Any]) -> None:  # fmt: skip
+    # the latest name and type each chat's events carry, set by the counters' update at the end
+    chats: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in events:
+        meta, chat = e["metadata"], e["payload"]["chat"]
+        entry = chats.setdefault((meta["instanceId"], chat["id"]), {"type": None, "name": None})
+        entry["name"] = chat.get("name") or entry["name"]
+        entry["type"] = chat.get("type") or entry["type"]
 
     # senders: existing identities get their counters, new ones a person (the one with the same phone, if any)
     senders: dict[tuple[str, str, str], dict[str, Any]] = {}
