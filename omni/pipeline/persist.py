@@ -237,12 +237,10 @@ async def persist_batch(conn: asyncpg.Connection, envelopes: list[dict[str, Any]
     A batch of journal rows only (the `message.sent` of every send) is one statement, its insert the freshness."""
     if all(not isinstance((e.get("payload") or {}).get("chat"), dict) for e in envelopes):
         stored = await _journal_many(conn, [_plain_values(e) for e in envelopes])
-        fresh_ids: set[uuid.UUID] = set()
         fresh_plain = []
         for e in envelopes:
-            event_id = uuid.UUID(e["id"])
-            if event_id in stored and event_id not in fresh_ids:
-                fresh_ids.add(event_id)
+            if uuid.UUID(e["id"]) in stored:
+                stored.discard(uuid.UUID(e["id"]))  # the same event twice in the batch: fresh once
                 fresh_plain.append(e)
         return fresh_plain
     chat_ids = await _chats_of(conn, [e for e in envelopes if _is_bulk(e)])
@@ -284,14 +282,14 @@ async def _chats_of(conn: asyncpg.Connection, events: list[dict[str, Any]]) -> d
     end, in the one order of every writer of chats. (A chat made in the transaction would stay locked from its
     start, out of that order: an agent's reply recorded meanwhile for it and another chat could deadlock with it.)
     A batch that fails after this leaves a chat without messages, which its events' retry fills."""
-    keys = sorted({(e["metadata"]["instanceId"], e["payload"]["chat"]["id"]) for e in events})
-    if not keys:
-        return {}
     first: dict[tuple[str, str], dict[str, Any]] = {}
     for e in events:
         meta, chat = e["metadata"], e["payload"]["chat"]
         first.setdefault((meta["instanceId"], chat["id"]), {"type": chat.get("type") or "dm", "name": chat.get("name"),
                                                             "channel": meta.get("channelType") or "unknown"})  # fmt: skip
+    keys = sorted(first)
+    if not keys:
+        return {}
     args = ([uuid.UUID(k[0]) for k in keys], [k[1] for k in keys])
     rows = await conn.fetch(
         "with u as (select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "

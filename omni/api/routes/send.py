@@ -2,12 +2,12 @@
 platform actions (`/messages/:id/read`, `/messages/read`, `/messages/edit-channel`, `/messages/delete-channel`,
 `/messages/:id/star`).
 
-A send is checked (instance, capability, recipient), recorded as a `pending` message, and queued durably on the
-command stream for the node that owns the instance. The request then waits for the outcome up to `wait` seconds (5 by
-default): 201 `status: "sent"` when the platform took it, 202 `status: "queued"` when it is still on its way
-(`?async=true` answers 202 at once). A new message to an instance that runs in the worker serving the request skips
-the round trip: the worker's runner sends it at once, and queues it only when it can't go now. `Idempotency-Key` makes a retried request return the first answer and send
-nothing again.
+A send is checked (instance, capability, recipient), then goes out by the shortest way that keeps it durable (see
+`_start`): straight to the channel when the instance runs in the serving worker, through its owner asked directly when
+it runs elsewhere, and queued durably on the command stream when neither can take it now. The request waits for the
+outcome up to `wait` seconds (5 by default): 201 `status: "sent"` when the platform took it, 202 `status: "queued"`
+when it is still on its way (`?async=true` answers 202 at once). `Idempotency-Key` makes a retried request return the
+first answer and send nothing again.
 """
 
 from __future__ import annotations
@@ -348,61 +348,50 @@ async def send(request: Request, query: SendQuery, instance_id: uuid.UUID, to: s
 async def _start(ctx: Any, instance: dict[str, Any], message: Outbound, message_type: str | None,
                  correlation: str | None, runner: Any, *, fresh: bool, deadline: float | None) -> dict[str, Any] | None:  # fmt: skip
     """The send recorded (when it makes a message) and on its way: its outcome when known at once (sent before,
-    sent now by `runner`, refused), else None (queued for the instance's owner).
+    sent now, refused), else None (queued for the instance's owner).
 
-    `runner`: the instance's runner when it runs in this worker. A new message then goes straight to its channel,
-    and is queued only when it can't go now (as resumed: it may have reached the platform, so the owner looks
-    before sending it again). A resumed message never goes direct: its first attempt may still be on its way
-    through the command stream. A `fresh` one (its id just made: no earlier attempt) is recorded once the platform
-    answered, sent or failed, rather than pending before and updated after; pending only when it can't go now.
-
-    `deadline` (a new recorded message the request waits for): when the instance runs elsewhere, its owner is asked
-    directly to send it (`outbound.ask_owner`) until then, and it is queued only if the owner can't or doesn't
-    answer."""
-    js = ctx.js
-    if runner is not None and fresh and message_type is not None:
-
-        async def record(status: str, external: str | None, at: datetime) -> None:
-            await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
-                          message.reply_to, status=status, external_id=external, at=at)  # fmt: skip
-
-        try:
-            outcome = await runner.send_now(message, correlation, record=record)
-        except ApiError:
-            raise
-        except Exception as exc:
-            raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be completed ({type(exc).__name__}); send "
-                         "it again (with the same Idempotency-Key it is sent once)", {"messageId": message.id}) from None  # fmt: skip
-        if outcome is not None:
-            return outcome
-        # can't go now: recorded pending and queued, as any send; as resumed (it may have reached the platform)
-        runner, tried = None, True
-    else:
-        tried = False
-    resumed = False  # the message row was there already: a retry after a crash (Idempotency-Key)
-    if message_type is not None:
-        already = await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
-                                message.reply_to)  # fmt: skip
-        resumed = already is not None
-        if already is not None and already["delivery_status"] in outbound.SENT_STATES:
-            return {"status": "sent", "externalMessageId": already["external_id"]}
+    - `runner` (the instance runs in this worker) and a `fresh` message (its id just made: no earlier attempt): it
+      goes straight to the channel and is recorded once the platform answered, sent or failed. When it can't go
+      now, it is recorded pending and queued, as resumed (it may have reached the platform: the owner looks first).
+    - `deadline` (a new recorded message the request waits for) and the instance runs elsewhere: it is recorded
+      pending, then its owner is asked directly to send it (`outbound.ask_owner`); queued if the owner can't or
+      doesn't answer in time.
+    - Anything else (a resumed message, `?async=true`, an action that makes no message): recorded, then queued."""
+    recorded = message_type is not None
     try:
-        if runner is not None and not resumed:
-            outcome = await runner.send_now(message, correlation)
+        if runner is not None and fresh and recorded:
+
+            async def record(status: str, external: str | None, at: datetime) -> None:
+                await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
+                              message.reply_to, status=status, external_id=external, at=at)  # fmt: skip
+
+            outcome = await runner.send_now(message, correlation, record=record)
             if outcome is not None:
                 return outcome
+            await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text, message.media,
+                          message.reply_to)  # fmt: skip
             resumed = True
-        elif deadline is not None and not resumed and not tried:
-            outcome, tried = await outbound.ask_owner(ctx.nats, instance, message, correlation=correlation,
-                                                      timeout=deadline - time.monotonic())  # fmt: skip
-            if outcome is not None:
-                return outcome
-        await outbound.queue(js, instance, message, message_id=message.id if message_type is not None else None,
-                             correlation=correlation, resumed=resumed or tried)  # fmt: skip
+        else:
+            resumed = False  # the message row was there already: a retry after a crash (Idempotency-Key)
+            if recorded:
+                already = await _record(instance, message.to, uuid.UUID(message.id), message_type, message.text,
+                                        message.media, message.reply_to)  # fmt: skip
+                resumed = already is not None
+                if already is not None and already["delivery_status"] in outbound.SENT_STATES:
+                    return {"status": "sent", "externalMessageId": already["external_id"]}
+            if runner is None and deadline is not None and not resumed:
+                outcome, resumed = await outbound.ask_owner(ctx.nats, instance, message, correlation=correlation,
+                                                            timeout=deadline - time.monotonic())  # fmt: skip
+                if outcome is not None:
+                    return outcome
+        await outbound.queue(ctx.js, instance, message, message_id=message.id if recorded else None,
+                             correlation=correlation, resumed=resumed)  # fmt: skip
+    except ApiError:
+        raise
     except Exception as exc:
-        raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be queued ({type(exc).__name__}); send it "
+        raise _error(503, "SERVICE_UNAVAILABLE", f"the send could not be completed ({type(exc).__name__}); send it "
                      "again (with the same Idempotency-Key it is sent once)",
-                     {"messageId": message.id if message_type is not None else None}) from None  # fmt: skip
+                     {"messageId": message.id if recorded else None}) from None  # fmt: skip
     return None
 
 
